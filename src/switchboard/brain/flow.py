@@ -1,0 +1,579 @@
+"""The directed appointment-request flow (C4.2): a pure, synchronous state machine.
+
+``start`` greets, ``step`` takes one caller utterance, ``on_silence`` / ``on_failure`` /
+``on_hangup`` handle the call's other events. State is an immutable value; every function
+returns a new one. The promises of C4.2 hold by construction:
+
+- Every line the agent says is a profile phrase (checked on load for forbidden claims), a
+  profile fact, or the caller's own words with forbidden claim words removed; a final check
+  refuses any reply that still contains one.
+- Dates are never computed for speech: ``resolved_date`` is stored for staff only.
+- An office is confirmed by its own name; the office list is said only when nothing matched.
+- Until the request is complete every reply ends with the next question; goodbye is said only
+  after "anything else?" has been answered (or when the caller says goodbye).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from switchboard.brain.names import loose_name
+from switchboard.brain.numbers import spoken_digits
+from switchboard.brain.replies import (
+    expect_phrases,
+    fill,
+    goodbye_text,
+    join_ack,
+    office_list,
+    recap_request,
+    safe_caller_words,
+    unforbidden,
+)
+from switchboard.brain.understanding import Understanding, understand
+from switchboard.postcall.dates import resolve_date
+from switchboard.profiles import BusinessProfile
+
+__all__ = [
+    "OUTCOMES",
+    "CallRequest",
+    "FlowState",
+    "Reply",
+    "on_failure",
+    "on_hangup",
+    "on_silence",
+    "start",
+    "step",
+]
+
+OUTCOMES = (
+    "request_captured",
+    "question_answered",
+    "message_taken",
+    "transferred",
+    "emergency",
+    "no_request",
+    "abandoned",
+)
+MAX_NOT_UNDERSTOOD = 3
+MAX_FAILURES = 2
+MAX_REASON_ASKS = 2  # then the flow moves on; staff ask on the callback
+MAX_NAME_MISSES = 2  # name answers heard but not understood; then the flow moves on
+
+
+@dataclass(frozen=True)
+class CallRequest:
+    """The appointment request as the flow fills it (C5.2)."""
+
+    patient_name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    callback_number: str = ""  # E.164; the caller-ID unless the caller gave another
+    phone_confirmed: bool = False  # read back and not corrected
+    office: str = ""  # the office's profile name
+    office_id: str = ""
+    reason: str = ""  # the caller's words
+    insurance: str = ""  # plan's profile name when matched; "none", "self-pay", or as said
+    preferred_time: str = ""  # verbatim
+    resolved_date: str | None = None  # ISO date for staff; never spoken
+
+    @property
+    def complete(self) -> bool:
+        """Whether every fact the flow asks for is present (insurance may be "none")."""
+        return bool(self.reason and self.office_id and self.first_name and self.last_name) and bool(
+            self.preferred_time
+        )
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the agent says next, and what should happen after it plays."""
+
+    text: str
+    end_call: bool = False  # hang up after it plays
+    transfer: bool = False  # transfer to the front desk after it plays
+    expect: str | None = None  # what the agent just asked for
+    expect_phrases: list[str] = field(default_factory=list)  # hints for the recognizer
+
+
+@dataclass(frozen=True)
+class FlowState:
+    """Everything the flow knows about the call so far."""
+
+    request: CallRequest
+    outcome: str = "no_request"
+    questions: list[str] = field(default_factory=list)  # noted for staff
+    message: str = ""  # reschedule/cancel message for staff
+    caller_id: str = ""
+    now: datetime | None = None
+    mode: str = "open"  # open | booking | message | wrap_up | ended
+    expect: str | None = None
+    prompt: str = ""  # the last question asked, to repeat after a detour
+    insurance_asked: bool = False
+    phone_stated: bool = False  # the number was read back; the next utterance may correct it
+    pending_fact: str | None = None  # hours/address/phone asked before an office was named
+    reprompts: int = 0
+    reason_asks: int = 0  # times the visit reason was asked for; it is not asked forever
+    not_understood: int = 0
+    name_misses: int = 0  # answers to the name question that held no name
+    heard_name: str = ""  # the words of the first such answer, kept for staff
+    failures: int = 0
+    answered: int = 0
+    emergency: bool = False
+    transferred: bool = False
+    ended: bool = False
+    turns: int = 0
+
+
+def _reply(profile: BusinessProfile, text: str, expect: str | None = None, **flags) -> Reply:
+    return Reply(
+        text=unforbidden(text),
+        expect=expect,
+        expect_phrases=expect_phrases(profile, expect),
+        **flags,
+    )
+
+
+def start(profile: BusinessProfile, *, caller_id: str, now: datetime) -> tuple[FlowState, Reply]:
+    """Greet the caller; the request starts with the carrier caller-ID as callback number."""
+    state = FlowState(
+        request=CallRequest(callback_number=caller_id or ""),
+        caller_id=caller_id or "",
+        now=now,
+        prompt=profile.phrases.ask_reason,
+    )
+    return state, _reply(profile, profile.greeting)
+
+
+def _outcome(state: FlowState) -> str:
+    if state.transferred:
+        return "transferred"
+    if state.emergency:
+        return "emergency"
+    if state.request.complete or _complete_but_reason(state):
+        return "request_captured"
+    if state.message:
+        return "message_taken"
+    if state.answered:
+        return "question_answered"
+    if state.questions:
+        return "message_taken"  # only unanswered questions: staff call back
+    return "no_request"
+
+
+def _complete_but_reason(state: FlowState) -> bool:
+    """A request whose reason the caller never gave (asked twice), or whose name the
+    recognizer could not make out (twice), is still a request: staff ask on the callback,
+    and the CRM marks the gap."""
+    req = state.request
+    has_reason = bool(req.reason) or state.reason_asks >= MAX_REASON_ASKS
+    has_name = bool(req.first_name and req.last_name) or state.name_misses >= MAX_NAME_MISSES
+    return has_reason and has_name and bool(req.office_id and req.preferred_time)
+
+
+def _settle(state: FlowState) -> FlowState:
+    return replace(state, outcome=_outcome(state))
+
+
+# --- the next question -----------------------------------------------------------------------
+
+
+def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, str | None]:
+    """The next question to ask (and the state that asks it)."""
+    phrases = profile.phrases
+    req = state.request
+    first = req.first_name
+    if state.pending_fact:
+        return state, phrases.ask_office_for_fact, "office"
+    if state.mode == "message":
+        if not state.message:
+            return state, phrases.ask_message, "message"
+        if not req.first_name and state.name_misses < MAX_NAME_MISSES:
+            return state, phrases.ask_name, "name"
+        if req.first_name and not req.last_name and state.name_misses < MAX_NAME_MISSES:
+            return state, fill(phrases.ask_last_name, first_name=first), "last_name"
+        return _wrap_up(profile, state, recap=False)
+    if state.mode == "booking":
+        if not req.reason and state.reason_asks < MAX_REASON_ASKS:
+            state = replace(state, reason_asks=state.reason_asks + 1)
+            return state, phrases.ask_visit_reason, "reason"
+        if not req.office_id:
+            return state, phrases.ask_office, "office"
+        if not req.first_name and state.name_misses < MAX_NAME_MISSES:
+            return state, phrases.ask_name, "name"
+        if req.first_name and not req.last_name and state.name_misses < MAX_NAME_MISSES:
+            return state, fill(phrases.ask_last_name, first_name=first), "last_name"
+        if not state.insurance_asked and not req.insurance:
+            state = replace(state, insurance_asked=True)
+            return state, fill(phrases.ask_insurance, first_name=first), "insurance"
+        if not req.preferred_time:
+            return state, fill(phrases.ask_time, first_name=first), "time"
+        return _wrap_up(profile, state, recap=True)
+    if state.mode == "wrap_up":
+        return state, phrases.ask_anything_else, "anything_else"
+    if not (state.answered or state.questions or state.message or state.emergency):
+        return state, phrases.ask_reason, None
+    return state, phrases.ask_anything_else, "anything_else"
+
+
+def _wrap_up(
+    profile: BusinessProfile, state: FlowState, *, recap: bool
+) -> tuple[FlowState, str, str | None]:
+    phrases = profile.phrases
+    number = spoken_digits(state.request.callback_number) if state.request.callback_number else ""
+    if recap:
+        statement = fill(
+            phrases.recap,
+            request=recap_request(profile, state.request),
+            number=number,
+            first_name=state.request.first_name,
+        )
+    elif number:
+        statement = fill(phrases.state_phone, number=number)
+    else:
+        statement = phrases.message_taken
+    state = replace(state, mode="wrap_up", phone_stated=bool(number))
+    return state, f"{statement} {phrases.ask_anything_else}", "anything_else"
+
+
+def _ask(
+    profile: BusinessProfile, state: FlowState, ack: str = "", **flags
+) -> tuple[FlowState, Reply]:
+    """Reply with an acknowledgement (optional) and the next question."""
+    keep_ack = flags.pop("keep_ack", False)
+    was_wrapping = state.mode == "wrap_up"
+    state, question, expect = _next(profile, state)
+    # What to repeat after a detour: the question alone, never the recap before it.
+    prompt = profile.phrases.ask_anything_else if expect == "anything_else" else question
+    state = _settle(replace(state, expect=expect, prompt=prompt))
+    if state.mode == "wrap_up" and not was_wrapping and not keep_ack:
+        ack = ""  # the recap restates everything; keep the turn to two sentences
+    first = state.request.first_name
+    if first and ack == fill(profile.phrases.thank_name, first_name=first) and first in question:
+        ack = ""  # the question already says the name
+    text = f"{ack} {question}".strip() if ack else question
+    return state, _reply(profile, text, expect, **flags)
+
+
+def _goodbye(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, Reply]:
+    state = _settle(replace(state, ended=True, mode="ended", expect=None))
+    return state, _reply(profile, goodbye_text(profile, state.request.first_name), end_call=True)
+
+
+# --- facts -----------------------------------------------------------------------------------
+
+
+def _apply_facts(
+    profile: BusinessProfile, state: FlowState, u: Understanding
+) -> tuple[FlowState, list[str], bool]:
+    """Put what the caller said into the request; return acknowledgements and whether any
+    fact changed."""
+    phrases = profile.phrases
+    req = state.request
+    acks: list[str] = []
+    changed = False
+    booking = state.mode in ("booking", "wrap_up") or (
+        state.mode == "open" and (u.book or u.reason or ((u.office or u.time) and not u.question))
+    )
+    if u.office and booking and u.office.office_id != req.office_id:
+        fix = bool(req.office_id)
+        req = replace(req, office=u.office.name, office_id=u.office.office_id)
+        template = phrases.confirm_office_corrected if fix else phrases.confirm_office
+        acks.append(fill(template, office=u.office.name))
+        changed = True
+    if u.name and (u.name.full != req.patient_name):
+        if u.name.last or not req.last_name or u.correction or state.expect == "name":
+            last = u.name.last or (req.last_name if not u.correction else "")
+            req = replace(req, first_name=u.name.first, last_name=last)
+            req = replace(req, patient_name=f"{req.first_name} {req.last_name}".strip())
+            if state.mode == "wrap_up":
+                acks.append(phrases.noted_correction)
+            else:
+                acks.append(fill(phrases.thank_name, first_name=req.first_name))
+            changed = True
+    if u.last_name and req.first_name:
+        req = replace(req, last_name=u.last_name, patient_name=f"{req.first_name} {u.last_name}")
+        acks.append(fill(phrases.thank_name, first_name=req.first_name))
+        changed = True
+    if u.insurance and (booking or state.mode == "message" or u.question_kind == "insurance"):
+        if u.insurance.value != req.insurance:
+            req = replace(req, insurance=u.insurance.value)
+            changed = True
+            if state.mode == "wrap_up":
+                acks.append(phrases.noted_correction)
+    if u.reason and (not req.reason or (u.correction and state.expect != "phone")):
+        if state.mode != "message" and safe_caller_words(u.reason) != req.reason:
+            req = replace(req, reason=safe_caller_words(u.reason))
+            changed = True
+    if u.time and (booking or state.mode == "message"):
+        said = safe_caller_words(u.time)
+        if said != req.preferred_time:
+            resolved = None
+            if state.now is not None:
+                day = resolve_date(said, now=state.now, timezone=profile.timezone)
+                resolved = day.isoformat() if day else None
+            req = replace(req, preferred_time=said, resolved_date=resolved)
+            changed = True
+            if state.mode == "wrap_up":
+                acks.append(phrases.noted_correction)
+    if u.phone and u.phone != req.callback_number:
+        req = replace(req, callback_number=u.phone, phone_confirmed=False)
+        acks.append(fill(phrases.phone_updated, number=spoken_digits(u.phone)))
+        state = replace(state, phone_stated=True)
+        changed = True
+    if changed and state.mode == "open" and booking:
+        state = replace(state, mode="booking")
+    return replace(state, request=req), acks, changed
+
+
+# --- questions -------------------------------------------------------------------------------
+
+
+def _handle_question(
+    profile: BusinessProfile, state: FlowState, u: Understanding
+) -> tuple[FlowState, str]:
+    phrases = profile.phrases
+    if u.question_kind == "insurance":
+        plan = state.request.insurance
+        if plan and plan not in ("none", "self-pay", "not sure"):
+            text = fill(phrases.insurance_noted, plan=plan)
+        else:
+            text = phrases.insurance_verify
+        return replace(state, answered=state.answered + 1), text
+    if u.question_kind == "availability":
+        return replace(state, answered=state.answered + 1), phrases.dates_deferred
+    answer = u.answer
+    if answer is not None and answer.needs_office:
+        office_id = u.office.office_id if u.office else state.request.office_id
+        office = profile.office(office_id) if office_id else None
+        if office is None:
+            return replace(state, pending_fact=answer.kind), ""
+        from switchboard.brain.knowledge import office_fact
+
+        return replace(state, answered=state.answered + 1), office_fact(office, answer.kind)
+    if answer is not None:
+        return replace(state, answered=state.answered + 1), answer.text
+    question = safe_caller_words(u.text.strip())
+    return replace(state, questions=[*state.questions, question]), phrases.question_noted
+
+
+# --- the step ---------------------------------------------------------------------------------
+
+
+def step(
+    profile: BusinessProfile, state: FlowState, utterance: str
+) -> tuple[FlowState, Reply | None]:
+    """Take one caller utterance; None means say nothing (fillers, empty text, call over)."""
+    if state.ended:
+        return state, None
+    u = understand(
+        profile,
+        utterance or "",
+        expect=state.expect,
+        caller_id=state.caller_id,
+        office_id=state.request.office_id or None,
+    )
+    if u.filler_only:
+        return state, None
+    state = replace(state, reprompts=0, turns=state.turns + 1)
+    phrases = profile.phrases
+    if state.phone_stated:
+        # The number was read back: anything but a new number leaves it as confirmed.
+        if not (u.phone and u.phone != state.request.callback_number):
+            req = replace(state.request, phone_confirmed=True)
+            state = replace(state, request=req, phone_stated=False)
+
+    if u.emergency:
+        state = replace(state, emergency=True, mode="wrap_up", not_understood=0)
+        state = _settle(replace(state, expect="anything_else", prompt=phrases.ask_anything_else))
+        text = f"{profile.emergency.instruction} {phrases.ask_anything_else}"
+        return state, _reply(profile, text, "anything_else")
+    if u.human:
+        state = _settle(replace(state, transferred=True, ended=True, mode="ended", expect=None))
+        return state, _reply(profile, phrases.transfer, transfer=True)
+    if u.robot and not u.has_facts:
+        state = replace(state, not_understood=0)
+        return _ask(profile, state, fill(phrases.robot, agent=profile.agent.spoken_name))
+
+    # A pending office fact ("what are your hours?" → "which office?").
+    if state.pending_fact and u.office:
+        office = profile.office(u.office.office_id)
+        from switchboard.brain.knowledge import office_fact
+
+        answer = office_fact(office, state.pending_fact) if office else ""
+        state = replace(state, pending_fact=None, answered=state.answered + 1, not_understood=0)
+        return _ask(profile, state, answer)
+    if state.pending_fact:
+        state = replace(state, pending_fact=None)
+
+    wrap = state.expect == "anything_else"
+    nothing_new = not (u.has_facts or u.question or u.change or u.book)
+    if wrap and nothing_new and (u.done or u.yes is False):
+        return _goodbye(profile, state)
+    if re.search(r"\b(?:goodbye|good bye|bye)\b", u.text.lower()) and nothing_new:
+        return _goodbye(profile, state)
+    if wrap and nothing_new and u.yes:
+        state = replace(state, not_understood=0, mode="open" if state.mode != "wrap_up" else "open")
+        state = _settle(replace(state, expect=None, prompt=phrases.ask_what_else))
+        return state, _reply(profile, phrases.ask_what_else)
+
+    # Reschedule / cancel: a message for staff.
+    if u.change and state.mode in ("open", "wrap_up", "booking"):
+        message = safe_caller_words(u.text.strip())
+        detailed = len(message.split()) > 5
+        state = replace(
+            state, mode="message", message=message if detailed else "", not_understood=0
+        )
+        if not detailed:
+            state = replace(state, message="")
+            return _ask(profile, state)
+        state, acks, _ = _apply_facts(profile, state, u)
+        return _ask(profile, _settle(state), phrases.message_noted)
+    if state.mode == "message" and state.expect == "message":
+        state = replace(state, message=safe_caller_words(u.text.strip()), not_understood=0)
+        state, _, _ = _apply_facts(profile, state, u)
+        return _ask(profile, _settle(state), phrases.message_noted)
+
+    state, acks, changed = _apply_facts(profile, state, u)
+    answer_text = ""
+    handled_question = False
+    if u.question:
+        state, answer_text = _handle_question(profile, state, u)
+        handled_question = True
+    if not changed and not handled_question:
+        if u.book and state.mode == "open":
+            state = replace(state, mode="booking")
+            changed = True
+        elif state.expect == "insurance" and state.not_understood >= 1 and u.text.strip():
+            # Asked twice already: keep the caller's words for staff and move on.
+            req = replace(state.request, insurance=safe_caller_words(u.text.strip(" .")))
+            state = replace(state, request=req)
+            changed = True
+        elif (
+            state.expect == "name"
+            and state.name_misses >= 1
+            and not u.has_facts
+            and (heard_name := loose_name(u.text)) is not None
+        ):
+            # Asked again after an answer with no name in it: take the name-like words as
+            # heard (staff check them against the recording) rather than ask a third time.
+            req = replace(
+                state.request,
+                first_name=heard_name.first,
+                last_name=heard_name.last or "(unclear)",
+            )
+            req = replace(req, patient_name=f"{req.first_name} {req.last_name}")
+            state = replace(state, request=req)
+            changed = True
+        elif state.expect == "anything_else" and (u.yes is not None or u.ack_only):
+            return _goodbye(profile, state)
+        elif state.expect == "name" and u.yes is not None:
+            pass
+    if not changed and not handled_question and u.has_facts:
+        # Said again what we already have ("Cigna, like I said"): carry on.
+        state = replace(state, not_understood=0)
+        return _ask(profile, state, profile.phrases.already_noted)
+    if not changed and not handled_question:
+        return _not_understood(profile, state, u)
+    state = replace(state, not_understood=0)
+    if state.pending_fact:
+        return _ask(profile, state)
+    ack = answer_text or join_ack(acks)
+    if answer_text and acks and state.request.office_id and u.office:
+        ack = f"{join_ack(acks)} {answer_text}"
+    if state.mode == "open" and not handled_question and not changed:
+        return _ask(profile, state)
+    return _ask(profile, state, ack)
+
+
+def _not_understood(
+    profile: BusinessProfile, state: FlowState, u: Understanding
+) -> tuple[FlowState, Reply]:
+    phrases = profile.phrases
+    count = state.not_understood + 1
+    state = replace(state, not_understood=count)
+    if count >= MAX_NOT_UNDERSTOOD:
+        state = _settle(replace(state, ended=True, mode="ended", expect=None))
+        return state, _reply(profile, phrases.not_understood_close, end_call=True)
+    if state.expect in ("name", "last_name") and state.mode in ("booking", "message"):
+        heard_words = safe_caller_words(re.sub(r"[.?!]+", "", u.text)).strip()
+        state = replace(
+            state,
+            name_misses=state.name_misses + 1,
+            heard_name=state.heard_name or heard_words,
+        )
+        if state.name_misses >= MAX_NAME_MISSES:
+            # Keep what was heard for staff (they have the recording) and move on.
+            loose = loose_name(state.heard_name)
+            heard = loose.full if loose else ""
+            known = state.request.first_name
+            marked = f"{known or heard} (name unclear)".strip()
+            state = replace(state, request=replace(state.request, patient_name=marked))
+            return _ask(profile, state)
+    if state.expect == "office" and not u.question:
+        text = fill(phrases.ask_office_unmatched, offices=office_list(profile))
+        return _settle(state), _reply(profile, text, "office")
+    if state.expect == "reason" and state.mode == "booking":
+        # Repeating the reason question counts as asking it; past the limit, move on.
+        state = replace(state, reason_asks=state.reason_asks + 1)
+        if state.reason_asks >= MAX_REASON_ASKS:
+            return _ask(profile, state)
+    heard = safe_caller_words(re.sub(r"[.?!]+", "", u.text)).strip()
+    words = heard.split()
+    if len(words) > 12:
+        heard = " ".join(words[:12]) + "..."
+    lead = fill(phrases.not_understood, heard=heard) if heard else phrases.fallback_short
+    question = state.prompt or phrases.ask_reason
+    return _settle(state), _reply(profile, f"{lead} {question}", state.expect)
+
+
+# --- other events --------------------------------------------------------------------------------
+
+
+def on_silence(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, Reply]:
+    """The caller stayed silent: re-prompt, and after ``profile.max_reprompts`` close the call."""
+    phrases = profile.phrases
+    if state.ended:
+        return state, _reply(profile, phrases.goodbye, end_call=True)
+    count = state.reprompts + 1
+    state = replace(state, reprompts=count)
+    if count > profile.max_reprompts:
+        state = replace(state, ended=True, mode="ended", expect=None)
+        outcome = _outcome(state)
+        if outcome in ("no_request",) or (
+            state.mode != "wrap_up"
+            and not (state.request.complete or _complete_but_reason(state))
+        ):
+            outcome = outcome if outcome in ("emergency", "transferred") else "abandoned"
+        state = replace(state, outcome=outcome)
+        return state, _reply(profile, phrases.close_after_silence, end_call=True)
+    text = phrases.reprompt
+    if state.expect is not None and state.prompt and state.prompt != phrases.ask_reason:
+        text = f"{phrases.reprompt} {state.prompt}"
+    return state, _reply(profile, text, state.expect)
+
+
+def on_failure(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, Reply]:
+    """An engine failed this turn: say the fallback line; the second time, transfer."""
+    phrases = profile.phrases
+    count = state.failures + 1
+    state = replace(state, failures=count)
+    if count >= MAX_FAILURES:
+        state = _settle(replace(state, transferred=True, ended=True, mode="ended", expect=None))
+        return state, _reply(profile, phrases.failure_transfer, transfer=True)
+    return state, _reply(profile, phrases.fallback, state.expect)
+
+
+def on_hangup(profile: BusinessProfile, state: FlowState) -> FlowState:
+    """The caller hung up: settle the outcome (mid-request hang-ups are abandoned)."""
+    if state.ended:
+        return state
+    outcome = _outcome(state)
+    if outcome in ("question_answered", "message_taken") and state.mode == "booking":
+        outcome = "abandoned"
+    if outcome == "no_request":
+        outcome = "abandoned"
+    if outcome == "message_taken" and state.mode == "message":
+        outcome = "message_taken"
+    return replace(state, ended=True, mode="ended", outcome=outcome, expect=None)

@@ -1,0 +1,272 @@
+"""Answers to callers' questions, only from the profile's records (C4.5).
+
+Two sources: approved FAQ answers (retrieved by weighted word overlap with a confidence
+threshold) and structured office facts (hours, address, phone, services, providers). Anything
+else is not answered here; the flow notes it for staff.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from switchboard.brain.numbers import spoken_digits
+from switchboard.brain.text import normalize
+from switchboard.profiles import BusinessProfile, Office
+
+__all__ = ["Answer", "answer_question", "classify_question", "faq_match", "is_question"]
+
+FAQ_THRESHOLD = 0.45
+
+_STOP = frozenset(
+    """a an the and or but so if then than that this these those it its is are was were be been
+    am i me my mine you your we our us he she his her they them their there here what who whom
+    which when where why how do does did can could would should will shall may might must to of
+    in on at by for with about as from up out into over have has had any some just also too very
+    please thanks thank hi hello hey um uh well ok okay like get got there's what's i'm i'd you're
+    question wondering know tell want need let one much many appointment appointments visit
+    offer offers see provide take takes""".split()
+)
+# Plain-English equivalents, so "kids" finds "children" and "eyeglasses" finds "glasses".
+_SYNONYMS = {
+    "kid": "child",
+    "kids": "child",
+    "children": "child",
+    "son": "child",
+    "daughter": "child",
+    "toddler": "child",
+    "baby": "child",
+    "pediatric": "child",
+    "eyeglasses": "glass",
+    "glasses": "glass",
+    "frames": "glass",
+    "frame": "glass",
+    "spectacles": "glass",
+    "parking": "park",
+    "parked": "park",
+    "garage": "park",
+    "laser": "lasik",
+    "duration": "long",
+    "last": "long",
+    "buy": "sell",
+    "purchase": "sell",
+    "pick": "sell",
+}
+_QUESTION_START = re.compile(
+    r"^(?:(?:so|and|also|um|uh|well|hi|hello|hey|ok|okay|great|then|yes|yeah|oh)\s+)*"
+    r"(?:do|does|did|is|are|was|can|could|would|will|what|what's|whats|when|where|where's|how|"
+    r"how's|which|who|who's|why|may|should|have|has|i was wondering|i wonder|can you tell me|"
+    r"could you tell me|tell me|i have a question|quick question|i had a question)\b"
+)
+# A phone recognizer adds stray words before a question ("like do you have parking"); after up
+# to two of them only unmistakable question openings followed by two or more words count ("my
+# eyes are red" and a mangled name "roberto do you hours" are no questions).
+_QUESTION_AFTER_NOISE = re.compile(
+    r"^(?:[a-z']+\s+){1,2}(?:do you|do y'all|does|what|what's|where|where's|how|when|is there|"
+    r"are you|can i|can you|could you)(?:\s+[a-z']+){2,}"
+)
+_HOURS_RE = re.compile(
+    r"\b(?:hours|open|opens|opening|close|closes|closing|closed|what time|until when)\b"
+)
+_ADDRESS_RE = re.compile(
+    r"\b(?:address|located|location|where (?:are|is) (?:you|the|your|it)|directions|"
+    r"how do i get|where exactly|what street)\b"
+)
+_PHONE_RE = re.compile(r"\b(?:phone number|number for|direct number|(?:office|their) number)\b")
+_SERVICES_RE = re.compile(
+    r"\b(?:services|what do you (?:do|offer|treat)|do you (?:do|offer|provide|treat|perform|"
+    r"have)|can you (?:do|treat)|does (?:the|your) (?:office|practice) (?:do|offer))\b"
+)
+_PROVIDER_RE = re.compile(
+    r"\b(?:doctors?|dr|optometrists?|ophthalmologists?|physicians?|providers?|surgeons?)\b"
+)
+_LANGUAGE_RE = re.compile(r"\b(spanish|english|french|portuguese|creole|chinese|vietnamese)\b")
+_INSURANCE_Q_RE = re.compile(
+    r"\b(?:take|accept|accepted|cover|covered|coverage|in network|in-network|work with|bill|"
+    r"participate)\b"
+)
+_AVAILABILITY_RE = re.compile(
+    r"\b(?:availability|available|openings?|open slots?|any slots?|anything open|"
+    r"what(?:'s| is) the date|what day is|today's date|what date|is that a|earliest)\b"
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer from the profile; ``needs_office`` when it depends on an unnamed office."""
+
+    text: str
+    kind: str
+    needs_office: bool = False
+
+
+def is_question(text: str) -> bool:
+    """Whether any sentence of ``text`` is phrased as a question."""
+    if "?" in text:
+        return True
+    for sentence in re.split(r"[.!;]\s*|,\s+(?=(?:do|does|is|are|can|what|how|where)\b)", text):
+        if _QUESTION_START.search(normalize(sentence)):
+            return True
+    return bool(_QUESTION_AFTER_NOISE.search(normalize(text)))
+
+
+def _stem(word: str) -> str:
+    word = _SYNONYMS.get(word, word)
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _terms(text: str) -> list[str]:
+    return [_stem(w) for w in normalize(text).split() if w not in _STOP]
+
+
+def faq_match(profile: BusinessProfile, text: str) -> tuple[int, float] | None:
+    """The best FAQ (index, score 0–1) for ``text`` if it clears the threshold."""
+    if not profile.faqs:
+        return None
+    docs = [(set(_terms(f.q)), set(_terms(f.a))) for f in profile.faqs]
+    n = len(docs)
+    df: dict[str, int] = {}
+    for q_terms, a_terms in docs:
+        for term in q_terms | a_terms:
+            df[term] = df.get(term, 0) + 1
+
+    def idf(term: str) -> float:
+        return math.log(1 + n / df.get(term, 1))
+
+    query = set(_terms(text))
+    if not query:
+        return None
+    best: tuple[int, float] | None = None
+    for index, (q_terms, a_terms) in enumerate(docs):
+        if not q_terms:
+            continue
+        total = sum(idf(t) for t in q_terms)
+        hit = sum(idf(t) for t in q_terms & query)
+        hit_a = sum(idf(t) for t in (a_terms - q_terms) & query) * 0.25
+        score = min(1.0, (hit + hit_a) / total) if hit else 0.0
+        unique = [t for t in q_terms & query if df[t] == 1]
+        if score < 0.75 and not unique:
+            score = 0.0  # only generic words matched ("eye", "exam")
+        elif unique and sum(idf(t) for t in unique) / total >= 0.3:
+            score = max(score, FAQ_THRESHOLD)  # a word only this question has ("parking")
+        if best is None or score > best[1]:
+            best = (index, score)
+    if best is None or best[1] < FAQ_THRESHOLD:
+        return None
+    return best
+
+
+def classify_question(text: str) -> str | None:
+    """The kind of question asked: insurance, availability, or None for everything else."""
+    low = normalize(text)
+    if _INSURANCE_Q_RE.search(low) and re.search(r"\b(?:insurance|plan|coverage|network)\b", low):
+        return "insurance"
+    if _AVAILABILITY_RE.search(low):
+        return "availability"
+    return None
+
+
+def _office_sentence(office: Office, fact: str) -> str:
+    if fact == "hours":
+        return f"Our {office.name} office is open {office.hours}."
+    if fact == "address":
+        return f"Our {office.name} office is at {office.address}."
+    return f"You can reach our {office.name} office at {spoken_digits(office.phone)}."
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+def _providers_answer(profile: BusinessProfile, low: str, office: Office | None) -> str | None:
+    names = {p.name: p for p in profile.providers}
+    asked = []
+    for provider in profile.providers:
+        surname = normalize(provider.name).split()[-1]
+        if re.search(rf"\b{re.escape(surname)}\b", low):
+            asked.append(provider)
+    office_names = {o.id: o.name for o in profile.offices}
+    if asked:
+        parts = []
+        for p in asked:
+            where = _join([office_names[i] for i in p.offices])
+            plural = "offices" if len(p.offices) > 1 else "office"
+            parts.append(f"{p.name} is {_article(p.title)} {p.title} at our {where} {plural}")
+        return "; ".join(parts) + "."
+    language = _LANGUAGE_RE.search(low)
+    if language:
+        lang = language.group(1).capitalize()
+        speakers = [p.name for p in names.values() if lang in p.languages]
+        if not speakers:
+            return None
+        verb = "speaks" if len(speakers) == 1 else "speak"
+        return f"{_join(speakers)} {verb} {lang}."
+    pool = [p for p in profile.providers if office is None or office.id in p.offices]
+    if not pool:
+        return None
+    listed = _join([f"{p.name}, {p.title}" if p.title else p.name for p in pool])
+    if office is not None:
+        return f"At our {office.name} office we have {listed}."
+    return f"Our doctors are {listed}."
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _services_answer(profile: BusinessProfile, low: str) -> str | None:
+    if re.search(r"\bwhat (?:services|do you (?:do|offer|treat))\b|\bservices\b", low):
+        return f"We offer {_join(profile.services)}." if profile.services else None
+    query = set(_terms(low)) - {"do", "offer", "provide", "treat", "perform", "have"}
+    best = None
+    for service in profile.services:
+        terms = set(_terms(service)) - {"eye", "exam"}
+        if terms and terms & query:
+            overlap = len(terms & query) / len(terms)
+            if best is None or overlap > best[0]:
+                best = (overlap, service)
+    return f"We offer {best[1]}." if best else None
+
+
+def answer_question(
+    profile: BusinessProfile, text: str, *, office_id: str | None = None
+) -> Answer | None:
+    """Answer ``text`` from the profile, or None when the profile holds no answer.
+
+    Args:
+        profile: The business.
+        text: The caller's question.
+        office_id: The office the question is about, when known (named in the question or
+            already chosen by the caller).
+    """
+    low = normalize(text)
+    office = profile.office(office_id) if office_id else None
+    for fact, pattern in (("hours", _HOURS_RE), ("address", _ADDRESS_RE), ("phone", _PHONE_RE)):
+        if pattern.search(low) and not (fact == "phone" and re.search(r"\bmy number\b", low)):
+            if office is None:
+                return Answer("", fact, needs_office=True)
+            return Answer(_office_sentence(office, fact), fact)
+    faq = faq_match(profile, text)
+    if faq is not None:
+        return Answer(profile.faqs[faq[0]].a, "faq")
+    if _PROVIDER_RE.search(low) or _LANGUAGE_RE.search(low):
+        text_answer = _providers_answer(profile, low, office)
+        if text_answer:
+            return Answer(text_answer, "providers")
+    if _SERVICES_RE.search(low):
+        text_answer = _services_answer(profile, low)
+        if text_answer:
+            return Answer(text_answer, "services")
+    return None
+
+
+def office_fact(office: Office, fact: str) -> str:
+    """The sentence for an office fact asked before the office was known."""
+    return _office_sentence(office, fact)

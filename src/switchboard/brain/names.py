@@ -1,0 +1,216 @@
+"""Person names from what callers say: cues, plain names, spelled letters, two-word first names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from switchboard.brain.text import normalize
+
+__all__ = [
+    "PersonName",
+    "extract_last_name",
+    "extract_name",
+    "loose_name",
+    "spelled_word",
+    "title_name",
+]
+
+# Words that are never part of a name (function words, call vocabulary, answers).
+NOT_NAME = frozenset(
+    """
+    a an the and or but so if then than that that's this these those it it's its is are was were
+    be been being am i i'm i'd i'll i've me my mine you your you're we we're our us he she his her
+    him they them their there here what who whom whose which when where why how yes yeah yep no
+    nope not nah ok okay alright sure please thanks thank hi hello hey um uh hmm mm er ah oh well
+    just like want wanted need needed would could should can can't will won't do does did don't
+    have has had get got make made book booking schedule scheduling appointment appointments
+    visit exam exams eye eyes check checkup see seeing come coming call calling calls called name
+    names first last full spelled spell spelling letter letters number phone cell mobile home work
+    for to from of in on at by with about as into up out over after before again also too very
+    really actually sorry wait correction mean meant said say says saying is it office offices
+    insurance plan none self pay cash morning afternoon evening today tomorrow tonight next week
+    monday tuesday wednesday thursday friday saturday sunday weekday weekend any anytime time day
+    days son daughter wife husband mother father mom dad child kid kids patient myself me
+    question questions doctor dr mr mrs ms miss still here there's everything all nothing good fine
+    great perfect right correct contact contacts lens lenses glasses fitting new old help calling
+    lately been having some something problem problems dry red itchy blurry vision pain
+    due annual looking wondering trying hoping going interested calling back new here
+    im hm mhm huh mmm umm uhm erm
+    """.split()
+)
+TITLES = frozenset({"dr", "doctor", "mr", "mrs", "ms", "miss", "mister"})
+# First names that commonly pair into one two-word first name ("Mary Ann", "Jo Ellen").
+COMPOUND_FIRST = frozenset(
+    "mary anna ann anne jo jean john sarah lou lee billy bobby betty peggy rose".split()
+)
+COMPOUND_SECOND = frozenset(
+    """ann anne jo lou beth kate grace rose marie lynn lynne sue jane mae ellen elizabeth louise
+    kay may paul michael james joe jean ruth""".split()
+)
+
+# Short words a phone recognizer tacks on after a name it heard ("bianca ross you"); a name
+# followed only by these still counts when the agent asked for the name.
+TRAILING_NOISE = frozenset("you to a the uh um and it so oh of in".split())
+# Not a surname even in a two-word answer to the name question.
+_NOT_SURNAME = TRAILING_NOISE | frozenset(
+    "please thanks thank yes yeah yep no nope okay ok sure here there is".split()
+)
+
+_CUES = (
+    r"my name is",
+    r"my name's",
+    r"name is",
+    r"name's",
+    r"the name is",
+    r"this is",
+    r"i am",
+    r"i'm",
+    r"it is",
+    r"it's",
+    r"call me",
+    r"patient is",
+    r"patient's name is",
+)
+_CUE_RE = re.compile(r"\b(?:" + "|".join(_CUES) + r")\b")
+_STRONG_CUE_RE = re.compile(r"\b(?:my name is|my name's|name is|name's|the name is)\b")
+_SPELLED_RE = re.compile(r"(?<![a-z'])(?:[a-z][ .,-]+){2,}[a-z](?![a-z'])")
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A caller's name; ``last`` is empty when only a first name was given."""
+
+    first: str
+    last: str = ""
+
+    @property
+    def full(self) -> str:
+        """First and last name joined."""
+        return f"{self.first} {self.last}".strip()
+
+
+def title_name(word: str) -> str:
+    """Capitalize a name word: "o'brien" → "O'Brien", "smith-jones" → "Smith-Jones"."""
+    return re.sub(r"(^|[-' ])([a-z])", lambda m: m.group(1) + m.group(2).upper(), word.lower())
+
+
+def spelled_word(text: str) -> str | None:
+    """A word spelled out letter by letter ("T H O M P S O N" → "Thompson"), or None."""
+    low = text.lower()
+    best = None
+    for match in _SPELLED_RE.finditer(low):
+        letters = re.sub(r"[^a-z]", "", match.group(0))
+        if len(letters) >= 3 and (best is None or len(letters) > len(best)):
+            best = letters
+    return title_name(best) if best else None
+
+
+def _name_words(candidate: list[str], *, strict: bool) -> list[str]:
+    out: list[str] = []
+    for word in candidate:
+        if word in TITLES and not out:
+            continue
+        if word in NOT_NAME or not re.fullmatch(r"[a-z][a-z'-]*", word) or len(word) < 2:
+            break
+        out.append(word)
+        if len(out) == 4:
+            break
+    if strict and len(out) > 3:
+        return []
+    return out
+
+
+def _split(words: list[str]) -> PersonName:
+    names = [title_name(w) for w in words]
+    if len(names) == 1:
+        return PersonName(names[0])
+    pair = (words[0], words[1])
+    compound = pair[0] in COMPOUND_FIRST and pair[1] in COMPOUND_SECOND
+    if len(names) == 2:
+        return PersonName(" ".join(names)) if compound else PersonName(names[0], names[1])
+    if compound:
+        return PersonName(" ".join(names[:2]), " ".join(names[2:]))
+    return PersonName(names[0], " ".join(names[1:]))
+
+
+def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
+    """The caller's name, or None.
+
+    Args:
+        text: What the caller said.
+        expecting: The agent just asked for the name, so a plain "Maria Gonzalez" counts.
+            Without it only an explicit cue ("my name is …", "this is …") is trusted.
+    """
+    low = normalize(text)
+    if not low:
+        return None
+    spelled = spelled_word(text)
+    cue = (_CUE_RE if expecting else _STRONG_CUE_RE).search(low)
+    if cue is None and not expecting:
+        # "(hi,) this is …" opening the call; a recognizer may put a stray word first.
+        cue = re.search(r"^(?:[a-z']+ )?this is\b", low)
+    if cue is not None:
+        found = _name_words(low[cue.end() :].split(), strict=False)
+    elif expecting:
+        candidate = re.sub(r"^(?:(?:yes|yeah|sure|ok|okay|um|uh|so|well)\s+)+", "", low).split()
+        candidate = [w for w in candidate if w not in TITLES]
+        found = _name_words(candidate, strict=True)
+        if len(found) != len(candidate) and not spelled:
+            # Anything besides the name ("Maria, and I want…") must follow a comma/stop.
+            first_clause = normalize(re.split(r"[,;!?]|\.(?:\s|$)", text, maxsplit=1)[0]).split()
+            first_clause = [w for w in first_clause if w not in TITLES]
+            found = _name_words(first_clause, strict=True)
+            rest = first_clause[len(found) :]
+            if len(first_clause) == 2 and len(found) == 1 and rest[0] not in _NOT_SURNAME:
+                # "Hannah Wright" heard as "hannah right": two words asked for, two given.
+                found = first_clause
+            elif not found or not all(w in TRAILING_NOISE for w in rest):
+                return None
+    else:
+        return None
+    if not found:
+        if spelled and expecting:
+            return PersonName(spelled)
+        return None
+    name = _split(found)
+    stated_last = re.search(r"\blast name(?: is|'s)? ([a-z][a-z'-]+)", low)
+    if stated_last and stated_last.group(1) not in NOT_NAME:
+        name = PersonName(name.first, title_name(stated_last.group(1)))
+    if spelled:
+        # Spelling is authoritative: it replaces the word it spells (or the last name).
+        if name.last and spelled.lower().startswith(name.last.lower()[:2]):
+            name = PersonName(name.first, spelled)
+        elif spelled.lower().startswith(name.first.lower()[:2]) and not name.last:
+            name = PersonName(spelled)
+    return name
+
+
+def loose_name(text: str) -> PersonName | None:
+    """The name-like words of an answer to "may I have your name?", as heard.
+
+    Used only after the name was asked for and not understood: the request then carries the
+    caller's words (staff correct them from the recording) rather than no name at all.
+    """
+    words = [
+        w
+        for w in normalize(text).split()
+        if re.fullmatch(r"[a-z][a-z'-]+", w) and w not in NOT_NAME and w not in TITLES
+    ]
+    if not words:
+        return None
+    return _split(words[:3])
+
+
+def extract_last_name(text: str) -> str | None:
+    """A last name given on its own ("Thompson. T H O M P S O N.", "it's Park")."""
+    spelled = spelled_word(text)
+    low = normalize(text)
+    low = re.sub(r"^(?:(?:yes|yeah|sure|ok|okay|um|uh|so|well)\s+)+", "", low)
+    low = re.sub(r"^(?:(?:my |the )?last name(?: is|'s)?|it's|it is|that's|that is)\s+", "", low)
+    found = _name_words(low.split(), strict=False)
+    if spelled:
+        return spelled
+    if not found:
+        return None
+    return " ".join(title_name(w) for w in found[:2])

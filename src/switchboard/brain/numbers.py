@@ -1,0 +1,148 @@
+"""Phone numbers said in digits or in words ("five one two, five five five, oh one nine nine")."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+from switchboard.brain.text import normalize
+
+__all__ = ["digits_from_words", "extract_phone", "spoken_digits"]
+
+DIGIT_WORDS = {
+    "zero": "0",
+    "oh": "0",
+    "o": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "for": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
+TEEN_WORDS = {
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "thirteen": "13",
+    "fourteen": "14",
+    "fifteen": "15",
+    "sixteen": "16",
+    "seventeen": "17",
+    "eighteen": "18",
+    "nineteen": "19",
+}
+TENS_WORDS = {
+    "twenty": "2",
+    "thirty": "3",
+    "forty": "4",
+    "fifty": "5",
+    "sixty": "6",
+    "seventy": "7",
+    "eighty": "8",
+    "ninety": "9",
+}
+REPEATERS = {"double": 2, "triple": 3}
+# Words that may sit inside a spoken number without breaking it.
+_JOINERS = {"dash", "and"}
+
+
+def digits_from_words(text: str) -> list[str]:
+    """Runs of digits in ``text``, with number words turned into digits.
+
+    "five one two, five five five, oh one nine nine" → ["5125550199"];
+    "my cell is 512-555-0199" → ["5125550199"]; "double five" → "55"; "ninety nine" → "99".
+    Punctuation and "dash" do not break a run; any other word does.
+    """
+    words = normalize(text.replace("-", " ")).split()
+    runs: list[str] = []
+    current = ""
+    repeat = 1
+    index = 0
+    while index < len(words):
+        word = words[index]
+        piece: str | None = None
+        if word.isdigit():
+            piece = word
+        elif word.startswith("+") and word[1:].isdigit():
+            piece = word[1:]
+        elif word in DIGIT_WORDS and (word not in ("o", "for") or current):
+            piece = DIGIT_WORDS[word]
+        elif word in TEEN_WORDS:
+            piece = TEEN_WORDS[word]
+        elif word in TENS_WORDS:
+            nxt = words[index + 1] if index + 1 < len(words) else ""
+            if nxt in DIGIT_WORDS and nxt not in ("oh", "o", "zero", "for"):
+                piece = TENS_WORDS[word] + DIGIT_WORDS[nxt]
+                index += 1
+            else:
+                piece = TENS_WORDS[word] + "0"
+        elif word == "hundred" and current:
+            piece = "00"
+        elif word == "thousand" and current:
+            piece = "000"
+        elif word in REPEATERS:
+            repeat = REPEATERS[word]
+            index += 1
+            continue
+        elif word in _JOINERS and current:
+            index += 1
+            continue
+        if piece is None:
+            if current:
+                runs.append(current)
+            current = ""
+            repeat = 1
+        else:
+            current += piece[0] * (repeat - 1) + piece if len(piece) == 1 else piece
+            repeat = 1
+        index += 1
+    if current:
+        runs.append(current)
+    return runs
+
+
+def extract_phone(
+    text: str, *, region: str = "US", default_number: str | None = None
+) -> str | None:
+    """The phone number said in ``text`` as E.164, or None.
+
+    Args:
+        text: What the caller said.
+        region: Region for numbers said without a country code.
+        default_number: The caller-ID; a seven-digit local number borrows its area code.
+    """
+    for run in digits_from_words(text):
+        candidates = [run]
+        if len(run) == 7 and default_number:
+            national = phonenumbers.parse(default_number, region).national_number
+            candidates.append(str(national)[:3] + run)
+        for candidate in candidates:
+            if len(candidate) < 10:
+                continue
+            try:
+                parsed = phonenumbers.parse(candidate, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(parsed):
+                return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def spoken_digits(number: str, *, region: str = "US") -> str:
+    """A number for reading back digit by digit: "+13055550123" → "3 0 5, 5 5 5, 0 1 2 3".
+
+    The country code is dropped for numbers of ``region``; groups follow the national format.
+    """
+    try:
+        parsed = phonenumbers.parse(number, region)
+        national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    except phonenumbers.NumberParseException:
+        national = number
+    groups = [g for g in re.split(r"\D+", national) if g]
+    return ", ".join(" ".join(group) for group in groups)

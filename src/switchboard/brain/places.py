@@ -1,0 +1,195 @@
+"""Offices (names and area aliases) and insurance plans, matched fuzzily against the profile."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from switchboard.brain.names import NOT_NAME
+from switchboard.brain.text import fuzzy_score, normalize, phonetic_key
+from switchboard.profiles import BusinessProfile
+
+__all__ = ["InsuranceMatch", "OfficeMatch", "match_insurance", "match_office"]
+
+# Place-name words too common to identify an office on their own.
+_COMMON_PLACE_WORDS = frozenset(
+    "north south east west downtown uptown lake lakes park gardens garden bay beach city town "
+    "heights village hills grove center centre the of saint st new old round rock point spring "
+    "springs river valley falls fort port mount cross".split()
+)
+_GENERIC_PLAN_WORDS = frozenset(
+    "blue vision health care healthcare plan insurance medical dental first".split()
+)
+
+
+@dataclass(frozen=True)
+class OfficeMatch:
+    """An office the caller named, and how sure the match is (100+ is exact)."""
+
+    office_id: str
+    name: str
+    heard: str
+    score: float
+
+
+@dataclass(frozen=True)
+class InsuranceMatch:
+    """What the caller said about insurance.
+
+    ``value`` is the plan's profile name when matched, "none", "self-pay", "not sure", or the
+    caller's own words when they named a plan the profile does not list (``matched`` False).
+    """
+
+    value: str
+    matched: bool
+
+
+def _threshold(target: str) -> float:
+    return 85.0 if len(phonetic_key(target)) >= 6 else 90.0
+
+
+def _windows(words: list[str], size: int):
+    for start in range(0, max(0, len(words) - size + 1)):
+        yield start, words[start : start + size]
+
+
+def match_office(
+    profile: BusinessProfile, text: str, *, exclude: frozenset[str] = frozenset()
+) -> OfficeMatch | None:
+    """The office whose name or alias the caller said (exactly or nearly), or None.
+
+    The longest exact match wins ("Miami Lakes" over "Miami"); otherwise the best fuzzy match
+    above a threshold that is stricter for short names ("oral" is not "Doral").
+
+    Args:
+        profile: The business.
+        text: What the caller said.
+        exclude: Words to ignore (e.g. the caller's name, so "Austin Miller" is not Austin).
+    """
+    words = [w for w in normalize(text).split() if w not in exclude]
+    if not words:
+        return None
+    token_owner: dict[str, set[str]] = {}
+    for office in profile.offices:
+        for place in office.place_names():
+            for token in normalize(place).split():
+                token_owner.setdefault(token, set()).add(office.id)
+    best: OfficeMatch | None = None
+
+    def consider(match: OfficeMatch) -> None:
+        nonlocal best
+        if best is None or match.score > best.score:
+            best = match
+
+    for office in profile.offices:
+        for place in office.place_names():
+            target = normalize(place).split()
+            size = len(target)
+            for sz in range(max(1, size - 1), size + 3):
+                if sz < 1:
+                    continue
+                for _, window in _windows(words, sz):
+                    heard = " ".join(window)
+                    if window == target:
+                        consider(OfficeMatch(office.id, office.name, heard, 100.0 + size))
+                        continue
+                    if all(w in NOT_NAME or w in _COMMON_PLACE_WORDS for w in window):
+                        continue
+                    score = fuzzy_score(heard, " ".join(target))
+                    threshold = _threshold(place)
+                    if score >= threshold and (
+                        threshold < 90 or phonetic_key(heard)[:1] == phonetic_key(place)[:1]
+                    ):
+                        consider(OfficeMatch(office.id, office.name, heard, score))
+            # A distinctive word of a multi-word place ("Gables", "Pflugerville"'s "Cedar").
+            for token in target:
+                owners = token_owner.get(token, set())
+                if (
+                    size > 1
+                    and len(token) >= 5
+                    and token not in _COMMON_PLACE_WORDS
+                    and owners == {office.id}
+                    and token in words
+                ):
+                    consider(OfficeMatch(office.id, office.name, token, 95.0))
+    return best
+
+
+_NONE_RE = re.compile(
+    r"\b(?:no insurance|not insured|uninsured|don't have (?:any )?insurance|do not have "
+    r"(?:any )?insurance|don't have any|without insurance|no longer have insurance|"
+    r"don't have one|haven't got (?:any )?insurance|i have none|none)\b"
+)
+_SELF_PAY_RE = re.compile(
+    r"\b(?:self pay|self paying|selfpay|pay(?:ing)? (?:in )?cash|cash|out of pocket|pay(?:ing)? "
+    r"(?:for it )?myself|private pay)\b"
+)
+_NOT_SURE_RE = re.compile(r"\b(?:i don't know|not sure|don't remember|no idea|can't remember)\b")
+_LEAD_IN_RE = re.compile(
+    r"^(?:(?:yes|yeah|um|uh|so|well|ok|okay|i think|i believe)\s+)*(?:i have|i've got|i got|"
+    r"it's|it is|we have|my insurance is|the insurance is|insurance is|through|with|i'm with|"
+    r"i use|i'm on|i am on)?\s*"
+)
+
+
+def match_insurance(
+    profile: BusinessProfile, text: str, *, expecting: bool = False
+) -> InsuranceMatch | None:
+    """What the caller said about insurance, or None.
+
+    Args:
+        profile: The business (its ``insurance_plans`` are for matching and logging only).
+        text: What the caller said.
+        expecting: The agent just asked about insurance, so "none" or an unlisted plan counts.
+    """
+    low = normalize(text).replace("-", " ")
+    if not low:
+        return None
+    words = low.split()
+    best: tuple[float, str] | None = None
+    for plan in profile.insurance_plans:
+        target = normalize(plan)
+        target_words = target.split()
+        target_flat = target.replace(" ", "")
+        initials = "".join(w[0] for w in target_words) if len(target_words) > 2 else ""
+        for size in range(1, min(len(words), len(target_words) + 2) + 1):
+            for _, window in _windows(words, size):
+                heard = " ".join(window)
+                flat = heard.replace(" ", "")
+                score = 0.0
+                if window == target_words or flat == target_flat:
+                    score = 100.0 + len(target_flat)
+                elif initials and flat == initials:
+                    score = 99.0
+                elif (
+                    len(flat) >= 5
+                    and target_flat.startswith(flat)
+                    and (window[0] not in _GENERIC_PLAN_WORDS or len(window) > 1)
+                    and not all(w in NOT_NAME for w in window)
+                ):
+                    score = 90.0 + len(flat) / 10
+                elif not all(w in NOT_NAME for w in window):
+                    fuzzy = fuzzy_score(heard, target)
+                    if fuzzy >= _threshold(plan) and (
+                        fuzzy >= 90 or phonetic_key(heard)[:1] == phonetic_key(target)[:1]
+                    ):
+                        score = fuzzy
+                if score and (best is None or score > best[0]):
+                    best = (score, plan)
+    if best is not None:
+        return InsuranceMatch(best[1], True)
+    if _SELF_PAY_RE.search(low):
+        return InsuranceMatch("self-pay", False)
+    if _NONE_RE.search(low) and (expecting or "insurance" in low):
+        return InsuranceMatch("none", False)
+    if not expecting:
+        return None
+    if re.fullmatch(r"(?:no|nope|nah|nothing)(?: thanks| thank you)?", low):
+        return InsuranceMatch("none", False)
+    if _NOT_SURE_RE.search(low):
+        return InsuranceMatch("not sure", False)
+    rest = _LEAD_IN_RE.sub("", low, count=1)
+    rest = re.sub(r"\b(?:insurance|plan|please|thanks|thank you)\b", " ", rest).split()
+    if 1 <= len(rest) <= 4 and not all(w in NOT_NAME for w in rest):
+        return InsuranceMatch(" ".join(w.capitalize() for w in rest), False)
+    return None

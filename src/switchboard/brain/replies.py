@@ -1,0 +1,156 @@
+"""Building the agent's lines from profile phrases, profile facts and the caller's own words."""
+
+from __future__ import annotations
+
+import re
+
+from switchboard.brain.text import normalize
+from switchboard.profiles import FORBIDDEN_CLAIMS, BusinessProfile
+
+__all__ = [
+    "expect_phrases",
+    "fill",
+    "goodbye_text",
+    "join_ack",
+    "office_list",
+    "recap_request",
+    "safe_caller_words",
+    "unforbidden",
+]
+
+_FORBIDDEN_RE = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(c) for c in sorted(FORBIDDEN_CLAIMS, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+_PRONOUN_START = frozenset(
+    "my i i'm i've i'd it it's its the his her he she they their our we eyes eye me".split()
+)
+_PROPER = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays
+    thursdays fridays saturdays sundays january february march april may june july august
+    september october november december""".split()
+)
+
+_DIGIT_WORDS = "zero oh one two three four five six seven eight nine".split()
+_TIME_WORDS = (
+    "monday tuesday wednesday thursday friday saturday sunday morning afternoon evening today "
+    "tomorrow next this week any weekday weekend at in the o'clock noon early late "
+    "one two three four five six seven eight nine ten eleven twelve thirty am pm"
+).split()
+_YES_NO_WORDS = [
+    "yes",
+    "no",
+    "yeah",
+    "nope",
+    "that's all",
+    "that's it",
+    "no thanks",
+    "nothing else",
+    "thank you",
+    "goodbye",
+]
+
+
+def unforbidden(text: str) -> str:
+    """The last check before speaking: no forbidden claim survives into a reply."""
+    if not _FORBIDDEN_RE.search(text):
+        return text
+    cleaned = _FORBIDDEN_RE.sub("", text)
+    return re.sub(r"\s{2,}", " ", re.sub(r"\s+([,.;?!])", r"\1", cleaned)).strip()
+
+
+def safe_caller_words(text: str) -> str:
+    """The caller's words, fit to repeat back: forbidden claim words removed, quotes dropped."""
+    text = text.replace('"', "").strip()
+    return unforbidden(text)
+
+
+def fill(template: str, **values: str) -> str:
+    """Fill ``{placeholders}``; an empty value takes its neighbouring comma and space with it."""
+    out = template
+    for key, value in values.items():
+        token = "{" + key + "}"
+        if value:
+            out = out.replace(token, value)
+        else:
+            out = re.sub(r",\s*" + re.escape(token), "", out)
+            out = re.sub(re.escape(token) + r",?\s*", "", out)
+    out = re.sub(r"\s{2,}", " ", out).strip()
+    return out[:1].upper() + out[1:] if out else out
+
+
+def join_ack(acks: list[str]) -> str:
+    """One acknowledgement sentence from several: "Great, our Kendall office, thank you, Maria."."""
+    acks = [a.strip() for a in acks if a and a.strip()]
+    if not acks:
+        return ""
+    text = acks[0].rstrip(".")
+    for extra in acks[1:]:
+        extra = extra.rstrip(".")
+        text += ", " + extra[:1].lower() + extra[1:]
+    return text + "."
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+def office_list(profile: BusinessProfile) -> str:
+    """The offices' names, for when the caller named no place that matched."""
+    return _join([o.name for o in profile.offices])
+
+
+def recap_request(profile: BusinessProfile, request) -> str:
+    """The request in words ("to come in for an eye exam at our Kendall office, next Tuesday")."""
+    parts = "to come in"
+    reason = request.reason.strip(" .")
+    words = normalize(reason).split()
+    if (
+        reason
+        and words
+        and words[0] not in _PRONOUN_START
+        and len(words) <= 6
+        and "," not in reason
+    ):
+        parts += f" for {reason}"
+    if request.office:
+        parts += f" at our {request.office} office"
+    time = request.preferred_time.strip(" .")
+    if time:
+        first = normalize(time).split()[0] if normalize(time) else ""
+        if first not in _PROPER:
+            time = time[:1].lower() + time[1:]
+        parts += f", {time}"
+    return parts
+
+
+def goodbye_text(profile: BusinessProfile, first_name: str = "") -> str:
+    """The closing line."""
+    return fill(profile.phrases.goodbye, first_name=first_name)
+
+
+def expect_phrases(profile: BusinessProfile, expect: str | None) -> list[str]:
+    """Phrases the recognizer should expect after the agent asked for ``expect``."""
+    if expect == "office":
+        phrases: list[str] = []
+        for office in profile.offices:
+            phrases.extend(office.place_names())
+        return list(dict.fromkeys(phrases))
+    if expect == "insurance":
+        return [*profile.insurance_plans, "no insurance", "self pay", "I don't have insurance"]
+    if expect == "time":
+        return list(_TIME_WORDS)
+    if expect == "phone":
+        return list(_DIGIT_WORDS)
+    if expect == "anything_else":
+        # Asked right after the callback number is read back: a correction is digits.
+        return list(dict.fromkeys([*_YES_NO_WORDS, *_DIGIT_WORDS]))
+    if expect == "yes_no":
+        return list(_YES_NO_WORDS)
+    if expect == "reason":
+        return list(dict.fromkeys([*profile.services, *profile.reason_keywords]))
+    return []

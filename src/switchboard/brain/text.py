@@ -1,0 +1,90 @@
+"""Text helpers shared by the understanding modules: normalization, tokens, fuzzy keys."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+__all__ = ["Token", "fuzzy_score", "normalize", "phonetic_key", "tokens", "words"]
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+
+
+def normalize(text: str) -> str:
+    """Lowercase, unify apostrophes, replace punctuation (but not apostrophes) by spaces."""
+    low = text.translate(_APOSTROPHES).lower()
+    low = re.sub(r"[^a-z0-9'+ ]+", " ", low)
+    low = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", low)
+    return re.sub(r"\s+", " ", low).strip()
+
+
+def words(text: str) -> list[str]:
+    """The normalized words of ``text``."""
+    return normalize(text).split()
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word with its position in the original text."""
+
+    word: str  # normalized
+    start: int
+    end: int
+
+
+def tokens(text: str) -> list[Token]:
+    """Words of ``text`` with their character spans in the original (for verbatim slices)."""
+    text = text.translate(_APOSTROPHES)
+    out: list[Token] = []
+    for match in re.finditer(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*", text):
+        word = match.group(0).lower().replace("-", " ")
+        for part in word.split():
+            out.append(Token(part, match.start(), match.end()))
+    return out
+
+
+_PHONETIC_RULES: tuple[tuple[str, str], ...] = (
+    ("igh", "i"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("ce", "se"),
+    ("ci", "si"),
+    ("cy", "si"),
+    ("c", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("z", "s"),
+    ("y", "i"),
+    ("gh", "g"),
+    ("ea", "i"),
+    ("ee", "i"),
+    ("ie", "i"),
+    ("ei", "i"),
+    ("oo", "u"),
+    ("ou", "u"),
+    ("wh", "w"),
+)
+
+
+def phonetic_key(text: str) -> str:
+    """A rough sound-alike key: spaces dropped, common spellings of one sound unified."""
+    key = re.sub(r"[^a-z]", "", text.lower())
+    for old, new in _PHONETIC_RULES:
+        key = key.replace(old, new)
+    key = re.sub(r"(.)\1+", r"\1", key)  # double letters
+    key = re.sub(r"(?<=[^aeiou])h", "", key)  # silent h after a consonant
+    key = re.sub(r"h$", "", key)
+    return key
+
+
+def fuzzy_score(heard: str, target: str) -> float:
+    """Similarity 0–100 of two short phrases, tolerant of spacing and sound-alike spellings."""
+    a, b = heard.lower(), target.lower()
+    scores = [
+        fuzz.ratio(a, b),
+        fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")),
+        fuzz.ratio(phonetic_key(a), phonetic_key(b)),
+    ]
+    return max(scores)

@@ -1,0 +1,603 @@
+"""Understanding callers without a language model (C4.3).
+
+``understand`` reads one utterance, knowing what the agent just asked (``expect``), and returns
+every fact and intent it found: names, phone numbers, offices, insurance, day/time words kept
+verbatim, the visit reason in the caller's words, yes/no, corrections, and intents (book,
+question, reschedule/cancel, talk to a person, emergency, robot question, goodbye). Every rule
+reads the business profile for its vocabulary; nothing here names a particular business.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from switchboard.brain.knowledge import Answer, answer_question, classify_question, is_question
+from switchboard.brain.names import PersonName, extract_last_name, extract_name
+from switchboard.brain.numbers import extract_phone
+from switchboard.brain.places import InsuranceMatch, OfficeMatch, match_insurance, match_office
+from switchboard.brain.text import Token, normalize, tokens
+from switchboard.profiles import BusinessProfile
+
+__all__ = [
+    "Understanding",
+    "extract_reason",
+    "extract_time",
+    "is_emergency",
+    "is_filler_only",
+    "understand",
+    "yes_no",
+]
+
+# --- fillers -----------------------------------------------------------------------------
+
+
+def _squash(word: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def is_filler_only(text: str, fillers: list[str]) -> bool:
+    """Whether ``text`` holds nothing but filler words ("Um.", "Uh, hmm", "ummm"), or nothing."""
+    said = normalize(text).split()
+    allowed = {_squash(f.lower()) for f in fillers}
+    return all(_squash(w) in allowed for w in said)
+
+
+# --- yes / no / done / corrections --------------------------------------------------------
+
+_YES_RE = re.compile(
+    r"^(?:yes|yeah|yea|yep|yup|ya|sure|correct|right|that's right|that's correct|uh huh|"
+    r"uh-huh|mhm|mm hmm|mm-hmm|absolutely|definitely|of course|please do|i do|affirmative)\b"
+)
+_NO_RE = re.compile(r"^(?:no|nope|nah|not really|negative|no thanks|no thank you)\b")
+_DONE_RE = re.compile(
+    r"\b(?:that's all|that is all|that's it|that is it|that's everything|that'll be all|that "
+    r"will be all|nothing else|nothing more|i'm good|i'm all set|we're good|all good|no thanks|"
+    r"no thank you|goodbye|good bye|bye|have a (?:good|nice|great) (?:day|one|night)|i'm done|"
+    r"that should be it|that's about it|nope that's|no that's|covers it|that's enough)\b"
+)
+_ACK_ONLY_RE = re.compile(
+    r"^(?:(?:ok|okay|alright|all right|great|perfect|cool|got it|sounds good|thanks|thank you|"
+    r"thank you so much|thanks so much|no|nope|nah|nothing|bye|goodbye|awesome|wonderful|"
+    r"excellent|fine|good)\s*)+$"
+)
+_CORRECTION_RE = re.compile(
+    r"\b(?:actually|i meant|i mean|sorry|no it's|no it is|correction|change (?:it|that)|"
+    r"make (?:it|that)|instead|wrong|not right|call me (?:on|at)|better number|reach me (?:on|at)|"
+    r"my (?:cell|mobile|other number|work number))\b"
+)
+
+
+def yes_no(text: str) -> bool | None:
+    """True for yes, False for no, None when the caller said neither."""
+    low = normalize(text).replace("-", " ")
+    if _YES_RE.search(low):
+        return True
+    if _NO_RE.search(low):
+        return False
+    return None
+
+
+# --- intents -------------------------------------------------------------------------------
+
+_PERSON = (
+    r"(?:(?:a |an )?(?:real|live|actual) (?:person|human|people|someone|somebody)|a person|"
+    r"a human|human being|someone|somebody|anyone|anybody|a representative|representative|an "
+    r"operator|operator|the operator|receptionist|the receptionist|front desk|the front desk|"
+    r"the office|staff|a staff member|the staff|someone in the office|a human being)"
+)
+_HUMAN_RE = re.compile(
+    r"\b(?:(?:talk|speak|speaking|talking) (?:to|with) " + _PERSON + r"|transfer me|connect me|"
+    r"put me through|get me " + _PERSON + r"|representative|operator|real person|live person|"
+    r"actual person|human being|agent please)\b"
+)
+_ROBOT_RE = re.compile(
+    r"\b(?:robot|machine|computer|a bot|bot|an ai|artificial|automated|recording|real person|"
+    r"real human|a human|a person|human being)\b"
+)
+_ROBOT_Q_RE = re.compile(
+    r"\b(?:am i (?:talking|speaking) (?:to|with)|are you|is this|is that|who am i (?:talking|"
+    r"speaking) to|is it)\b"
+)
+_WANT_RE = re.compile(
+    r"\b(?:want|need|let me|can i|could i|may i|i'd like|i would like|please|transfer|connect|"
+    r"get me|give me)\b"
+)
+_CHANGE_RE = re.compile(
+    r"\b(?:reschedule|re schedule|rescheduling|cancel|cancell?ing|cancellation|move my "
+    r"appointment|change my appointment|push back my appointment|can't make (?:it|my))\b"
+)
+_INSURANCE_ASK_RE = re.compile(
+    r"\b(?:take|accept|accepted|cover|covered|coverage|in network|work with|bill|participate)\b"
+)
+_BOOK_RE = re.compile(
+    r"\b(?:appointment|appt|book|booking|schedule|come in|coming in|be seen|get seen|see (?:a|the) "
+    r"doctor|see someone|checkup|check up|get my eyes checked|make an|set up a|request)\b"
+)
+
+# Plain-English equivalents used to recognise the profile's emergency signs in callers' words.
+_SIGN_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "sudden": (
+        "sudden",
+        "suddenly",
+        "all of a sudden",
+        "abrupt",
+        "abruptly",
+        "out of nowhere",
+        "woke up",
+        "just now",
+        "overnight",
+        "out of the blue",
+    ),
+    "loss": (
+        "loss",
+        "lost",
+        "losing",
+        "lose",
+        "can't",
+        "cannot",
+        "can not",
+        "couldn't",
+        "could not",
+        "gone",
+        "went black",
+        "went dark",
+        "blind",
+        "blacked out",
+        "dark",
+    ),
+    "vision": ("vision", "see", "sight", "seeing", "eyesight", "blind"),
+    "chemical": (
+        "chemical",
+        "chemicals",
+        "bleach",
+        "acid",
+        "ammonia",
+        "cleaner",
+        "cleaning",
+        "lye",
+        "chlorine",
+        "detergent",
+        "solvent",
+        "pepper spray",
+        "drain",
+        "alkali",
+        "splashed",
+        "sprayed",
+    ),
+    "eye": ("eye", "eyes", "eyeball"),
+    "injury": (
+        "injury",
+        "injured",
+        "hit",
+        "poked",
+        "punched",
+        "struck",
+        "scratched",
+        "trauma",
+        "stabbed",
+        "cut my eye",
+        "hurt my eye",
+    ),
+    "something": (
+        "something",
+        "object",
+        "metal",
+        "glass",
+        "piece",
+        "splinter",
+        "debris",
+        "sliver",
+        "shard",
+        "dirt",
+        "sand",
+    ),
+    "stuck": ("stuck", "lodged", "embedded", "caught", "in my eye"),
+    "flashes": ("flash", "flashes", "flashing", "sparkles"),
+    "light": ("light", "lights"),
+    "curtain": ("curtain", "shadow", "veil", "shade"),
+    "severe": (
+        "severe",
+        "terrible",
+        "excruciating",
+        "intense",
+        "unbearable",
+        "worst",
+        "really bad",
+        "extreme",
+        "awful",
+        "so bad",
+        "killing me",
+    ),
+    "pain": ("pain", "painful", "hurts", "hurting", "ache", "aching", "killing me"),
+}
+_SIGN_FILLER = frozenset("of the in a an with over to my".split())
+
+
+def _has_phrase(low: str, phrase: str) -> bool:
+    return re.search(rf"(?<![a-z']){re.escape(phrase)}(?![a-z'])", low) is not None
+
+
+def is_emergency(profile: BusinessProfile, text: str) -> bool:
+    """Whether the caller describes one of the profile's emergency signs (synonyms allowed)."""
+    low = normalize(text)
+    if not low:
+        return False
+    for sign in profile.emergency.signs:
+        sign_low = normalize(sign)
+        if _has_phrase(low, sign_low):
+            return True
+        words = [w for w in sign_low.split() if w not in _SIGN_FILLER]
+        if words and all(
+            any(_has_phrase(low, syn) for syn in _SIGN_SYNONYMS.get(w, (w, w + "s"))) for w in words
+        ):
+            return True
+    return False
+
+
+# --- day and time (kept verbatim) ----------------------------------------------------------
+
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+_TIME_CORE = frozenset(
+    _WEEKDAYS
+    + [d + "s" for d in _WEEKDAYS]
+    + [m for m in _MONTHS if m not in ("may", "mar", "jan")]
+    + """today tomorrow tonight morning mornings afternoon afternoons evening evenings noon
+    midday lunch lunchtime weekday weekdays weekend weekends asap anytime whenever earliest
+    o'clock""".split()
+)
+_TIME_NUMBERS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve fifteen thirty forty
+    fortyfive half quarter""".split()
+)
+_ORDINALS = frozenset(
+    """first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth
+    thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth
+    thirtieth twenty thirty""".split()
+)
+_TIME_JOIN = frozenset(
+    """at in the on or and between around about after before by until till from to of early
+    late next this coming following week any sometime a an""".split()
+)
+_TIME_LEFT = frozenset("next this coming following any early late sometime every the".split())
+_TIME_AFTER = frozenset("at around about after before by until till from between".split())
+
+
+def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
+    w = tok.word
+    if w in _TIME_CORE:
+        return True
+    if w in ("week", "weeks") and prev in ("next", "this", "following", "two", "three", "a"):
+        return True
+    if w == "may" and (nxt or "").isdigit():
+        return True
+    if re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)", w):
+        return True
+    if w in _ORDINALS and prev in ("the", "on"):
+        return True
+    if (w.isdigit() or w in _TIME_NUMBERS) and prev in _TIME_AFTER:
+        return True
+    if w in ("am", "pm") and prev is not None and (prev.isdigit() or prev in _TIME_NUMBERS):
+        return True
+    if re.fullmatch(r"\d{1,2}:\d{2}", w) or re.fullmatch(r"\d{1,2}(?:am|pm)", w):
+        return True
+    return False
+
+
+def extract_time(text: str, *, expecting: bool = False) -> str | None:
+    """The caller's preferred day/time, as the exact words they used, or None.
+
+    "Next Tuesday afternoon if possible." → "Next Tuesday afternoon";
+    "Monday at ten in the morning." → "Monday at ten in the morning".
+    """
+    toks = tokens(text)
+    if not toks:
+        return None
+    words = [t.word for t in toks]
+    core = [
+        i
+        for i, t in enumerate(toks)
+        if _is_time_core(
+            t, words[i - 1] if i else None, words[i + 1] if i + 1 < len(words) else None
+        )
+    ]
+    low = normalize(text)
+    phrase = re.search(
+        r"\b(?:as soon as possible|first available|any ?time|any day|whatever works|doesn't "
+        r"matter|i'm flexible|flexible)\b",
+        low,
+    )
+    if not core:
+        if phrase:
+            return phrase.group(0) if not expecting else _clean_verbatim(text)
+        return None
+    if not expecting and all(words[i] in ("today", "tonight") for i in core):
+        return None
+    # Grow clusters of core words joined by short runs of joining words.
+    start, end = core[0], core[0]
+    for i in core[1:]:
+        gap = words[end + 1 : i]
+        if len(gap) <= 4 and all(
+            g in _TIME_JOIN or g in _TIME_NUMBERS or g.isdigit() or g in _ORDINALS for g in gap
+        ):
+            end = i
+    while start > 0 and words[start - 1] in _TIME_LEFT:
+        start -= 1
+    if words[start] == "the" and start + 1 <= end and words[start + 1] not in _ORDINALS:
+        start += 1
+    return text[toks[start].start : toks[end].end]
+
+
+def _clean_verbatim(text: str) -> str:
+    return re.sub(r"^[\s,.]+|[\s,.!?]+$", "", text)
+
+
+# --- the visit reason (in the caller's words) --------------------------------------------
+
+_LEAD_IN = re.compile(
+    r"^(?:(?:hi|hello|hey|yes|yeah|so|ok|okay|great|then|um|uh|well|and|also|actually|"
+    r"good morning|good afternoon|i'm calling|i am calling|i was calling|calling)\b[\s,]*)*"
+    r"(?:(?:i'd|i would|i|we|we'd) (?:like|love|want|wanna|need|needed|was hoping|hope|have|had)"
+    r"(?: to)?|can i|could i|may i|i'm looking to|i am looking to|looking to|i'm looking for|"
+    r"looking for|it's|it is|to)?\b\s*"
+    r"(?:(?:make|book|schedule|set up|get|have|request|come in|be seen|see someone|"
+    r"see a doctor|see the doctor)\b\s*)?"
+    r"(?:(?:(?:an?|the|some)\s+)?(?:appointment|appt|visit)\b\s*)?"
+    r"(?:(?:for|about|because|regarding|of|to get|to have|since)\s+)?",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(
+    r"(?:\s+(?:please|then|if possible|if you can|thanks|thank you|as soon as possible|asap))+$",
+    re.IGNORECASE,
+)
+
+
+def _reason_terms(profile: BusinessProfile) -> set[str]:
+    terms: set[str] = set()
+    for item in [*profile.services, *profile.reason_keywords]:
+        for w in normalize(item).split():
+            if len(w) > 2 and w not in ("and", "the", "for", "treatment", "care"):
+                terms.add(w)
+    return terms
+
+
+def extract_reason(
+    profile: BusinessProfile, text: str, *, expecting: bool = False, remove: tuple[str, ...] = ()
+) -> str | None:
+    """Why the caller wants to come in, in their own words ("eye exam", "my eyes have been dry").
+
+    Args:
+        profile: The business (services and reason keywords tell a reason when they see one).
+        text: What the caller said.
+        expecting: The agent just asked for the reason, so any plain statement counts.
+        remove: Verbatim pieces (an office, a day/time) to cut out of the reason.
+    """
+    vocab = _reason_terms(profile)
+    for piece in remove:
+        if piece:
+            text = text.replace(piece, " ")
+    clauses = [c.strip() for c in re.split(r"[.;!?]+|,\s*|\s+but\s+", text) if c.strip()]
+
+    def has_vocab(clause: str) -> bool:
+        return any(w in vocab or w.rstrip("s") in vocab for w in normalize(clause).split())
+
+    hits = [i for i, c in enumerate(clauses) if has_vocab(c)]
+    if hits:
+        # From the first clause that names a reason to the last one ("my eyes, they're red").
+        clause = ", ".join(clauses[hits[0] : hits[-1] + 1])
+        reason = _LEAD_IN.sub("", clause, count=1)
+        reason = re.sub(
+            r"\s+(?:at|in|near|with|on|for)(?:\s+(?:the|your|our))?\s*(?:office|location)?\s*$",
+            "",
+            _TRAILING.sub("", reason),
+            flags=re.IGNORECASE,
+        ).strip()
+        if not has_vocab(reason):
+            reason = clause
+        return reason or None
+    if expecting and clauses:
+        plain = _TRAILING.sub("", _LEAD_IN.sub("", " ".join(clauses), count=1)).strip()
+        if len(normalize(plain).split()) >= 3:
+            return plain
+    return None
+
+
+# --- everything at once ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """Everything found in one utterance."""
+
+    text: str
+    filler_only: bool = False
+    emergency: bool = False
+    human: bool = False
+    robot: bool = False
+    change: bool = False  # reschedule or cancel: a message for staff
+    book: bool = False
+    question: bool = False
+    question_kind: str | None = None  # insurance | availability | None
+    answer: Answer | None = None
+    yes: bool | None = None
+    done: bool = False  # "that's all", "no thanks", "bye"
+    ack_only: bool = False  # "okay", "thank you", nothing more
+    correction: bool = False
+    name: PersonName | None = None
+    last_name: str | None = None
+    office: OfficeMatch | None = None
+    insurance: InsuranceMatch | None = None
+    phone: str | None = None
+    time: str | None = None
+    reason: str | None = None
+
+    @property
+    def has_facts(self) -> bool:
+        """Whether the utterance carried any fact for the request."""
+        return any(
+            (
+                self.name,
+                self.last_name,
+                self.office,
+                self.insurance,
+                self.phone,
+                self.time,
+                self.reason,
+            )
+        )
+
+
+def understand(
+    profile: BusinessProfile,
+    text: str,
+    *,
+    expect: str | None = None,
+    caller_id: str | None = None,
+    office_id: str | None = None,
+    language: str = "en",
+) -> Understanding:
+    """Read one caller utterance.
+
+    Args:
+        profile: The business.
+        text: What the caller said (a transcript).
+        expect: What the agent just asked for ("reason", "office", "name", "last_name",
+            "insurance", "time", "phone", "anything_else", "yes_no" or None); answers that
+            would be ambiguous elsewhere ("Linda Park", "none") count when they fit it.
+        caller_id: The carrier caller-ID (lends its area code to seven-digit numbers).
+        office_id: The office already chosen (for questions like "what are your hours?").
+        language: Selects the profile's filler words.
+    """
+    if is_filler_only(text, profile.fillers_for(language)):
+        return Understanding(text=text, filler_only=True)
+    low = normalize(text)
+    question = is_question(text)
+    robot = bool(_ROBOT_RE.search(low) and _ROBOT_Q_RE.search(low) and not _WANT_RE.search(low))
+    human = bool(_HUMAN_RE.search(low)) and not robot
+    emergency = is_emergency(profile, text)
+    phone = extract_phone(text, default_number=caller_id)
+
+    name: PersonName | None = None
+    last_name: str | None = None
+    if expect == "last_name":
+        if not question:
+            last_name = extract_last_name(text)
+            full = extract_name(text, expecting=False)
+            if full is not None and full.last:
+                name, last_name = full, None
+    else:
+        name = extract_name(text, expecting=expect == "name" and not question)
+    name_words = frozenset(normalize(name.full).split()) if name else frozenset()
+    if last_name:
+        name_words = frozenset(normalize(last_name).split())
+
+    correction = bool(_CORRECTION_RE.search(low))
+    office = match_office(profile, text)
+    if name is not None and office is not None:
+        if normalize(office.heard) in normalize(name.full):
+            # "Kendall" as an answer to "your name?" is a name, unless the caller is
+            # correcting the place ("actually it's Coral Gables") or has not named one yet.
+            if correction or (office_id is None and expect != "name"):
+                name = None
+            elif office_id is None and office.score >= 100 and len(office.heard.split()) > 1:
+                name = None
+            else:
+                office = None
+        else:
+            office = match_office(profile, text, exclude=name_words)
+    insurance = match_insurance(profile, text, expecting=expect == "insurance" and not question)
+    if insurance is not None and not insurance.matched and (office or name or phone):
+        if expect == "insurance" and insurance.value not in ("none", "self-pay", "not sure"):
+            insurance = None
+    time = extract_time(text, expecting=expect == "time" and not question)
+    removals = tuple(p for p in (time, office.heard if office else None) if p)
+    reason = extract_reason(profile, text, expecting=expect == "reason" and not question)
+    if reason and office and normalize(reason) == normalize(office.heard):
+        reason = None
+    vocab = _reason_terms(profile)
+    if reason and not any(w in vocab or w.rstrip("s") in vocab for w in normalize(reason).split()):
+        # A reason taken only because it was asked for must not be another fact.
+        if time or office or name or phone or (insurance and insurance.matched):
+            reason = None
+    if reason:
+        for piece in removals:
+            pattern = re.compile(
+                r"\s*(?:\b(?:at|in|on|for|near)\s+(?:the\s+|our\s+|my\s+)?)?"
+                + re.escape(piece)
+                + r"(?:\s+office)?",
+                re.IGNORECASE,
+            )
+            trimmed = pattern.sub("", reason).strip(" ,.")
+            if trimmed:
+                reason = trimmed
+    if expect in ("name", "last_name") and insurance is not None and insurance.matched:
+        said = normalize(text)
+        if name is not None and normalize(name.full) == normalize(insurance.value):
+            name = None
+        if last_name and normalize(last_name) in said and normalize(insurance.value) in said:
+            last_name = None
+    question_kind = classify_question(text) if question else None
+    if question and question_kind is None and insurance is not None and insurance.matched:
+        if _INSURANCE_ASK_RE.search(low):
+            question_kind = "insurance"
+    answer = None
+    if question and question_kind is None:
+        answer = answer_question(profile, text, office_id=office.office_id if office else office_id)
+    if question and answer is None and question_kind is None and _BOOK_RE.search(low):
+        question = False  # "can I come in for an exam?" is a request, not a question
+    if question and not emergency:
+        # A question is not a reason, an insurance plan or a day (unless it names one).
+        if question_kind != "availability" and not _BOOK_RE.search(low):
+            reason = None
+        if question_kind != "insurance":
+            insurance = insurance if insurance and insurance.matched else None
+    if human or robot:
+        reason = None
+        name = None if name and not _has_phrase(low, "my name") else name
+        insurance = insurance if insurance and insurance.matched else None
+    change = bool(_CHANGE_RE.search(low))
+    book = (bool(_BOOK_RE.search(low)) or question_kind == "availability") and not change
+    if change:
+        reason = None
+    ack_only = bool(_ACK_ONLY_RE.match(low))
+    done = bool(_DONE_RE.search(low)) or ack_only
+    said_yes_no = yes_no(text)
+    if (done or said_yes_no is not None) and reason and expect == "reason":
+        # "No, that's all" answers the question; it is not a reason.
+        if not any(w in _reason_terms(profile) for w in normalize(reason).split()):
+            reason = None
+    if (
+        expect == "time"
+        and time is None
+        and not (question or done or human or robot or change or emergency)
+        and said_yes_no is None
+        and not (name or office or phone or (insurance and insurance.matched))
+        and 1 <= len(low.split()) <= 8
+    ):
+        time = _clean_verbatim(text)  # "after work": the caller's words are the preference
+    return Understanding(
+        text=text,
+        emergency=emergency,
+        human=human,
+        robot=robot,
+        change=change,
+        book=book,
+        question=question,
+        question_kind=question_kind,
+        answer=answer,
+        yes=said_yes_no,
+        done=done,
+        ack_only=ack_only,
+        correction=correction,
+        name=name,
+        last_name=last_name,
+        office=office,
+        insurance=insurance,
+        phone=phone,
+        time=time,
+        reason=reason,
+    )

@@ -1,0 +1,518 @@
+"""Pocketsphinx recognition for one utterance, as run inside a decoder-pool worker process.
+
+Nothing here touches asyncio: this module is imported by the worker processes of
+:mod:`switchboard.speech.decoder_pool` and by benchmarks. The pipeline is 8 kHz PCM16 and
+pocketsphinx's bundled en-us acoustic model is trained on 16 kHz features; measured on the
+real-speech fixtures through the phone path, upsampling to 16 kHz gives WER ~0.44 while 8 kHz
+features (with the filterbank cut to 3.5-3.8 kHz) give ~1.0, so the worker upsamples.
+
+Speed choices (measured on the same fixtures, see ``bench/stt_bench.py``): no fwdflat or
+bestpath second pass (the work left at end of utterance is then ~10 ms, and WER was no worse),
+``maxhmmpf=3000`` and ``maxwpf=10`` (CPU per audio second 0.27 -> 0.10 at the same WER).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+PIPELINE_RATE = 8000
+MODEL_RATE = 16000
+
+#: Cepstral mean of speech heard through the phone path (8 kHz µ-law, upsampled), measured on
+#: the real-speech fixtures. The model's default (40,3,-1,0...) is for wideband audio; starting
+#: live CMN from it cost ~0.3 WER on short phone utterances before the mean caught up.
+PHONE_CMN = "45.5,26,-29,42,-23,1.5,9,-27,19,-13,2.5,8,-13"
+
+#: Decoder options used for every general (language-model) decoder.
+GENERAL_OPTIONS: dict[str, object] = {
+    "fwdflat": False,
+    "bestpath": False,
+    "maxhmmpf": 3000,
+    "maxwpf": 10,
+    "loglevel": "FATAL",
+    "cmninit": PHONE_CMN,
+}
+
+#: Words a caller often wraps around the answer ("I'd like the Coral Gables office please").
+#: Kept in the grammar as optional fillers so the phrase need not be said alone.
+CARRIER_WORDS = (
+    "a an and at i i'd i'm i've in is it it's like my near need of office on one please "
+    "the that to uh um want would yes no yeah go have got location with for it's called "
+    "think about maybe sure okay oh"
+).split()
+
+#: Kinds whose answer is a sequence of phrases (digits), not one phrase.
+SEQUENCE_KINDS = frozenset({"phone", "digits", "number", "phone_number"})
+
+#: The grammar result replaces the general LM's only when ``(lm_score - grammar_score) /
+#: frames`` is at most this (pocketsphinx's scaled log units, ``get_logmath().log``), i.e. the
+#: grammar path must beat the LM path by 1.5 per frame. Measured on flite phrases through the
+#: phone path: answers from the expected set score 2..18 better under the grammar, unrelated
+#: sentences 0.7 better to 14 worse (bench/stt_bench.py prints the gaps).
+DEFAULT_HINT_MARGIN = -1.5
+
+#: The domain LM's result (see :mod:`switchboard.speech.domain_corpus`) replaces the general
+#: LM's unless it scores more than this much *worse* per frame. Measured on the scenario lines
+#: spoken by flite through the phone path (bench/stt_bench.py --domain): in-domain lines score
+#: -5..+15 better under the domain LM and word errors fall from 0.41 to 0.23 of the words at
+#: -3; out-of-domain sentences ("the weather is lovely today") score 7..23 worse and keep the
+#: general result.
+DEFAULT_DOMAIN_MARGIN = -3.0
+MAX_FILLERS_BEFORE = 3
+MAX_FILLERS_AFTER = 2
+_HESITATIONS = frozenset({"uh", "um", "oh"})
+
+_WORD_RE = re.compile(r"[a-z][a-z']*")
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """Result of one utterance."""
+
+    text: str
+    confidence: float
+    score: int
+    decode_ms: float
+    frames: int
+    source: str = "lm"  # "lm", "domain" or "hint"
+    audio_ms: float = 0.0
+    latency_ms: float = 0.0  # finish() call to result, as the caller saw it (queueing included)
+    cmn: str | None = None  # cepstral mean at the end: pass it to the caller's next utterance
+
+
+@dataclass
+class GrammarStats:
+    """How the hint phrases mapped onto the pronunciation dictionary."""
+
+    phrases: int = 0
+    words: int = 0
+    compound_words: int = 0  # missing words spelled from dictionary pieces
+    skipped_words: int = 0  # missing words nobody could spell
+    skipped_phrases: int = 0
+    missing: list[str] = field(default_factory=list)
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case dictionary-style words of ``text`` ("Blue-Cross" -> ["blue", "cross"])."""
+    return _WORD_RE.findall(text.lower().replace("-", " "))
+
+
+def compound_pronunciation(word: str, lookup: Callable[[str], str | None]) -> str | None:
+    """Spell a missing word from dictionary words it is made of ("wellcare" = well + care).
+
+    Dynamic programming over split points, fewest pieces first; pieces shorter than two
+    letters are refused except the single letter "a". Returns None when no split exists.
+    """
+    n = len(word)
+    best: list[tuple[int, list[str]] | None] = [None] * (n + 1)
+    best[0] = (0, [])
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 12), end):
+            prev = best[start]
+            piece = word[start:end]
+            if prev is None or (len(piece) < 2 and piece != "a"):
+                continue
+            phones = lookup(piece)
+            if not phones:
+                continue
+            cand = (prev[0] + 1, [*prev[1], phones])
+            cur = best[end]
+            if cur is None or cand[0] < cur[0]:
+                best[end] = cand
+    final = best[n]
+    if final is None or final[0] > 4:
+        return None
+    return " ".join(final[1])
+
+
+def pronounce(
+    phrases: Iterable[str], lookup: Callable[[str], str | None]
+) -> tuple[list[str], dict[str, str], GrammarStats]:
+    """Pronunciations for the words of ``phrases``, and the phrases they cover.
+
+    Returns ``(kept, {word: phones}, stats)``: ``kept`` holds, in order and with repeats, each
+    phrase (as dictionary words) whose every word could be pronounced, from the dictionary or
+    spelled from its pieces. A phrase with a word nobody can pronounce is dropped and counted.
+    """
+    stats = GrammarStats()
+    lexicon: dict[str, str] = {}
+    unknown: set[str] = set()
+    kept: list[str] = []
+    for phrase in phrases:
+        tokens = words_of(phrase)
+        if not tokens:
+            continue
+        stats.phrases += 1
+        ok = True
+        for token in tokens:
+            stats.words += 1
+            if token in lexicon:
+                continue
+            if token not in unknown:
+                phones = lookup(token)
+                if not phones:
+                    phones = compound_pronunciation(token, lookup)
+                    if phones:
+                        stats.compound_words += 1
+                if phones:
+                    lexicon[token] = phones
+                    continue
+                unknown.add(token)
+                stats.missing.append(token)
+            stats.skipped_words += 1
+            ok = False
+        if ok:
+            kept.append(" ".join(tokens))
+        else:
+            stats.skipped_phrases += 1
+    return kept, lexicon, stats
+
+
+def build_hint_grammar(
+    kind: str | None, phrases: Iterable[str], lookup: Callable[[str], str | None]
+) -> tuple[str, dict[str, str], GrammarStats] | None:
+    """Build a JSGF grammar and its pronunciation dictionary for the expected phrases.
+
+    Returns ``(jsgf, {word: phones}, stats)``, or None when no phrase survives (every word
+    missing). Phrases with a word nobody can pronounce are dropped, never fatal.
+    """
+    kept, lexicon, stats = pronounce(phrases, lookup)
+    alternatives = list(dict.fromkeys(kept))
+    if not alternatives:
+        return None
+    fillers = []
+    for word in CARRIER_WORDS:
+        phones = lookup(word)
+        if phones:
+            lexicon.setdefault(word, phones)
+            fillers.append(word)
+    body = " | ".join(alternatives)
+    filler = " | ".join(sorted(set(fillers)))
+    # Bounded filler runs: a free filler loop lets the grammar swallow any sentence.
+    before = " ".join(["[<filler>]"] * MAX_FILLERS_BEFORE)
+    after = " ".join(["[<filler>]"] * MAX_FILLERS_AFTER)
+    core = "(<phrase>)+" if (kind or "").lower() in SEQUENCE_KINDS else "<phrase>"
+    utt = f"{before} {core} {after}"
+    jsgf = (
+        "#JSGF V1.0;\ngrammar hint;\n"
+        f"<phrase> = {body};\n<filler> = {filler};\npublic <utt> = {utt};\n"
+    )
+    return jsgf, lexicon, stats
+
+
+class Upsampler:
+    """Streaming 8 kHz -> 16 kHz PCM16 resampler (soxr, state kept across chunks)."""
+
+    def __init__(self, src: int = PIPELINE_RATE, dst: int = MODEL_RATE) -> None:
+        import soxr
+
+        self._same = src == dst
+        self._stream = None if self._same else soxr.ResampleStream(src, dst, 1, dtype="int16")
+
+    def __call__(self, pcm: bytes, *, last: bool = False) -> bytes:
+        if self._same:
+            return pcm
+        samples = np.frombuffer(pcm, dtype=np.int16)
+        out = self._stream.resample_chunk(samples, last=last)  # type: ignore[union-attr]
+        return out.astype(np.int16, copy=False).tobytes()
+
+
+def _confidence(score: int, frames: int) -> float:
+    """Map the average path score per frame to 0..1 (rough, monotonic, for logs and routing)."""
+    if frames <= 0:
+        return 0.0
+    per_frame = score / frames  # log base 1.0001 (scaled); speech is about -20..-120 per frame
+    return float(1.0 / (1.0 + math.exp((-per_frame - 60.0) / 15.0)))
+
+
+class DecoderFactory:
+    """Creates pocketsphinx decoders for one worker: general ones and hint (grammar) ones."""
+
+    def __init__(self, workdir: Path, options: dict[str, object] | None = None) -> None:
+        from pocketsphinx import Decoder
+
+        self._decoder_cls = Decoder
+        self._options = {**GENERAL_OPTIONS, **(options or {})}
+        self._workdir = workdir
+        self._counter = 0
+        self._dictionary: object | None = None  # a general decoder used for lookups
+
+    def general(self):  # pocketsphinx has no type stubs
+        """A new general decoder (the bundled en-us LM and dictionary); ~0.4 s, ~90 MB."""
+        decoder = self._decoder_cls(**self._options)
+        if self._dictionary is None:
+            self._dictionary = decoder
+        return decoder
+
+    def lookup(self, word: str) -> str | None:
+        """Pronunciation of ``word`` from the bundled dictionary, or None."""
+        if self._dictionary is None:
+            self._dictionary = self.general()
+        try:
+            return self._dictionary.lookup_word(word)  # type: ignore[attr-defined]
+        except (RuntimeError, KeyError):
+            return None
+
+    def write_domain(self, key: str, arpa: str, lexicon: dict[str, str]) -> tuple[str, str]:
+        """Write a domain LM and its dictionary to this worker's directory; returns the paths."""
+        safe = re.sub(r"[^a-zA-Z0-9_-]", "_", key)[:40]
+        lm_path = self._workdir / f"domain-{safe}.arpa"
+        dict_path = self._workdir / f"domain-{safe}.dict"
+        lm_path.write_text(arpa)
+        dict_path.write_text("".join(f"{w} {p}\n" for w, p in sorted(lexicon.items())))
+        return str(lm_path), str(dict_path)
+
+    def domain(self, lm_path: str, dict_path: str):
+        """A decoder over a domain LM (small vocabulary: quick to build and to search)."""
+        return self._decoder_cls(**{**self._options, "lm": lm_path, "dict": dict_path})
+
+    def hint(self, jsgf: str, lexicon: dict[str, str]):
+        """A grammar decoder over a tiny dictionary (~20 ms to build)."""
+        self._counter += 1
+        dict_path = self._workdir / f"hint-{self._counter}.dict"
+        dict_path.write_text("".join(f"{w} {p}\n" for w, p in sorted(lexicon.items())))
+        options = {**self._options, "lm": None, "dict": str(dict_path)}
+        decoder = self._decoder_cls(**options)
+        decoder.add_jsgf_string("hint", jsgf)
+        decoder.activate_search("hint")
+        dict_path.unlink(missing_ok=True)
+        return decoder
+
+
+def build_domain_lm(
+    sentences: Iterable[str], lookup: Callable[[str], str | None]
+) -> tuple[str, dict[str, str], GrammarStats]:
+    """An ARPA trigram model and its dictionary from a domain corpus (pocketsphinx's builder).
+
+    Words nobody can pronounce drop their sentences (counted in the stats), never fatal.
+    """
+    from io import StringIO
+
+    from pocketsphinx.lm import ArpaBoLM
+
+    kept, lexicon, stats = pronounce(sentences, lookup)
+    if not kept:
+        raise ValueError("no sentence of the domain corpus can be pronounced")
+    model = ArpaBoLM(text="\n".join(kept), add_start=True, discount_mass=0.5)
+    model.compute()
+    out = StringIO()
+    model.write(out)
+    return out.getvalue(), lexicon, stats
+
+
+class DomainModels:
+    """Domain LM decoders of one worker: files built on first use per key, decoders reused."""
+
+    def __init__(self, factory: DecoderFactory, corpora: dict[str, list[str]]) -> None:
+        self._factory = factory
+        self._corpora = corpora
+        self._files: dict[str, tuple[str, str] | None] = {}
+        self._free: dict[str, list[object]] = {}
+        self.stats: dict[str, GrammarStats] = {}
+
+    def get(self, key: str | None) -> object | None:
+        """A free decoder for ``key``'s domain LM, or None when there is no such domain."""
+        if not key or key not in self._corpora:
+            return None
+        free = self._free.setdefault(key, [])
+        if free:
+            return free.pop()
+        if key not in self._files:
+            try:
+                arpa, lexicon, stats = build_domain_lm(self._corpora[key], self._factory.lookup)
+            except ValueError:
+                self._files[key] = None
+                return None
+            self.stats[key] = stats
+            self._files[key] = self._factory.write_domain(key, arpa, lexicon)
+        files = self._files[key]
+        if files is None:
+            return None
+        return self._factory.domain(*files)
+
+    def release(self, key: str | None, decoder: object | None) -> None:
+        if decoder is not None and key:
+            self._free.setdefault(key, []).append(decoder)
+
+
+class HintCache:
+    """Small LRU of grammar decoders keyed by (kind, phrases)."""
+
+    def __init__(self, factory: DecoderFactory, size: int = 8) -> None:
+        self._factory = factory
+        self._size = size
+        self._items: OrderedDict[tuple, tuple[object | None, GrammarStats]] = OrderedDict()
+        self._busy: set[int] = set()
+
+    def get(self, kind: str | None, phrases: tuple[str, ...]) -> tuple[object | None, GrammarStats]:
+        key = (kind, phrases)
+        item = self._items.get(key)
+        if item is not None and id(item[0]) not in self._busy:
+            self._items.move_to_end(key)
+            decoder, stats = item
+        else:
+            built = build_hint_grammar(kind, phrases, self._factory.lookup)
+            if built is None:
+                decoder, stats = None, GrammarStats(phrases=len(phrases))
+            else:
+                jsgf, lexicon, stats = built
+                decoder = self._factory.hint(jsgf, lexicon)
+            if item is None:
+                self._items[key] = (decoder, stats)
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        if decoder is not None:
+            self._busy.add(id(decoder))
+        return decoder, stats
+
+    def release(self, decoder: object | None) -> None:
+        if decoder is not None:
+            self._busy.discard(id(decoder))
+
+
+class Utterance:
+    """One utterance in progress: a general decoder, optionally a hint decoder beside it."""
+
+    def __init__(
+        self,
+        general,  # pocketsphinx.Decoder
+        hint=None,
+        *,
+        hint_margin: float = DEFAULT_HINT_MARGIN,
+        input_rate: int = PIPELINE_RATE,
+        phrases: Iterable[str] = (),
+        cmn: str | None = None,
+        domain=None,
+        domain_margin: float = DEFAULT_DOMAIN_MARGIN,
+    ) -> None:
+        self.general = general
+        self.domain = domain
+        self._domain_margin = domain_margin
+        self.last_domain_gap: float | None = None
+        self._phrases = [" ".join(words_of(p)) for p in phrases]
+        self.hint = hint
+        self._margin = hint_margin
+        self._upsample = Upsampler(input_rate, MODEL_RATE)
+        self._input_rate = input_rate
+        self._samples = 0
+        self.cpu_s = 0.0
+        self.last_gap: float | None = None
+        # Each utterance starts from the caller's last cepstral mean (or the phone default),
+        # never from whichever caller used this decoder before.
+        start_cmn = cmn or PHONE_CMN
+        for decoder in self._decoders():
+            try:
+                decoder.set_cmn(start_cmn)
+            except (RuntimeError, ValueError):
+                decoder.set_cmn(PHONE_CMN)
+            decoder.start_utt()
+
+    def _decoders(self) -> list:
+        return [d for d in (self.general, self.domain, self.hint) if d is not None]
+
+    def feed(self, pcm: bytes) -> None:
+        """Decode a chunk of input PCM16 at the pipeline rate (first pass, as it arrives)."""
+        if not pcm:
+            return
+        start = time.process_time()
+        self._samples += len(pcm) // 2
+        audio = self._upsample(pcm)
+        if audio:
+            for decoder in self._decoders():
+                decoder.process_raw(audio, False, False)
+        self.cpu_s += time.process_time() - start
+
+    def finish(self) -> Recognition:
+        """End the utterance; only the resampler tail and end_utt are left to do."""
+        started = time.perf_counter()
+        cpu = time.process_time()
+        tail = self._upsample(b"", last=True)
+        if tail:
+            for decoder in self._decoders():
+                decoder.process_raw(tail, False, False)
+        self.general.end_utt()
+        end_cmn = self.general.get_cmn(False)
+        hyp = self.general.hyp()
+        frames = self.general.n_frames()
+        text = hyp.hypstr.strip() if hyp is not None else ""
+        score = _log_score(self.general, hyp)
+        source = "lm"
+        if self.domain is not None:
+            self.domain.end_utt()
+            dom_hyp = self.domain.hyp()
+            dom_text = dom_hyp.hypstr.strip() if dom_hyp is not None else ""
+            if dom_text and frames > 0:
+                dom_score = _log_score(self.domain, dom_hyp)
+                self.last_domain_gap = (dom_score - score) / frames
+                if self.last_domain_gap >= self._domain_margin:
+                    text, score, source = dom_text, dom_score, "domain"
+        if self.hint is not None:
+            self.hint.end_utt()
+            hint_hyp = self.hint.hyp()
+            if (
+                hint_hyp is not None
+                and hint_hyp.hypstr.strip()
+                and frames > 0
+                and not self._mentions_phrase(text)
+            ):
+                # Both searches saw the same frames: compare path scores per frame.
+                hint_score = _log_score(self.hint, hint_hyp)
+                gap = (score - hint_score) / frames
+                self.last_gap = gap
+                if gap <= self._margin or not text:
+                    words = [w for w in hint_hyp.hypstr.split() if w not in _HESITATIONS]
+                    text, score, source = " ".join(words), hint_score, "hint"
+        self.cpu_s += time.process_time() - cpu
+        return Recognition(
+            text=_clean(text),
+            confidence=_confidence(score, frames),
+            score=int(score),
+            decode_ms=(time.perf_counter() - started) * 1000.0,
+            frames=int(frames),
+            source=source,
+            audio_ms=self._samples * 1000.0 / self._input_rate,
+            cmn=end_cmn,
+        )
+
+    def _mentions_phrase(self, text: str) -> bool:
+        """Whether the general result already holds an expected phrase (then it is kept)."""
+        padded = f" {' '.join(words_of(text))} "
+        return any(p and f" {p} " in padded for p in self._phrases)
+
+    def abort(self) -> None:
+        """End the utterance and drop its result (the stream was cancelled)."""
+        for decoder in self._decoders():
+            try:
+                decoder.end_utt()
+            except RuntimeError:
+                pass
+
+
+def _log_score(decoder, hyp) -> int:
+    """Path score in pocketsphinx log units (the Python API hands it back exponentiated)."""
+    if hyp is None:
+        return 0
+    if hyp.score <= 0.0:
+        return decoder.get_logmath().get_zero()
+    return int(decoder.get_logmath().log(hyp.score))
+
+
+def _clean(text: str) -> str:
+    """Drop pocketsphinx noise/filler tokens such as <sil>, [noise], (2) variants."""
+    words = []
+    for word in text.split():
+        if word.startswith(("<", "[", "+")):
+            continue
+        words.append(re.sub(r"\(\d+\)$", "", word))
+    return " ".join(words)

@@ -1,0 +1,411 @@
+"""Understanding without an LLM: table tests over many phrasings (C4.3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from switchboard.brain.knowledge import answer_question, faq_match, is_question
+from switchboard.brain.names import PersonName, extract_last_name, extract_name, spelled_word
+from switchboard.brain.numbers import digits_from_words, extract_phone, spoken_digits
+from switchboard.brain.places import match_insurance, match_office
+from switchboard.brain.understanding import (
+    extract_reason,
+    extract_time,
+    is_emergency,
+    is_filler_only,
+    understand,
+    yes_no,
+)
+from switchboard.profiles import default_profiles_dir, load_profile
+
+PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "first", "last"),
+    [
+        ("Maria Gonzalez.", True, "Maria", "Gonzalez"),
+        ("It's David.", True, "David", ""),
+        ("Yeah, it's Roberto Diaz", True, "Roberto", "Diaz"),
+        ("my name is Linda Park", False, "Linda", "Park"),
+        ("Hi, this is Maria Gonzalez and I need an eye exam", False, "Maria", "Gonzalez"),
+        ("This is Sam Okafor calling", False, "Sam", "Okafor"),
+        ("My name is Mary Ann", True, "Mary Ann", ""),
+        ("Mary Ann Lee", True, "Mary Ann", "Lee"),
+        ("My name is John O'Brien", False, "John", "O'Brien"),
+        ("Dr. Jane Smith", True, "Jane", "Smith"),
+        ("sure, Lucas Fernandez", True, "Lucas", "Fernandez"),
+        ("the name is Peter Browning", False, "Peter", "Browning"),
+        ("My name is Kim, K I M, and my last name is Nguyen, N G U Y E N.", True, "Kim", "Nguyen"),
+        ("lowercase stt output like carlos mendez", False, None, None),
+    ],
+)
+def test_names(text, expecting, first, last):
+    name = extract_name(text, expecting=expecting)
+    if first is None:
+        assert name is None
+    else:
+        assert name == PersonName(first, last)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to book an eye exam",
+        "I'm in Round Rock",
+        "It's for my son",
+        "Hi, I'm due for my annual eye exam.",
+        "I need to schedule a contact lens fitting.",
+    ],
+)
+def test_not_names(text):
+    assert extract_name(text, expecting=False) is None
+
+
+def test_plain_words_are_not_names_unless_asked():
+    assert extract_name("Linda Park", expecting=False) is None
+    assert extract_name("Linda Park", expecting=True) == PersonName("Linda", "Park")
+
+
+@pytest.mark.parametrize(
+    ("text", "last"),
+    [
+        ("Thompson. T H O M P S O N.", "Thompson"),
+        ("my last name is Park", "Park"),
+        ("It's Gonzalez", "Gonzalez"),
+        ("N-G-U-Y-E-N", "Nguyen"),
+    ],
+)
+def test_last_names(text, last):
+    assert extract_last_name(text) == last
+
+
+def test_spelled_word():
+    assert spelled_word("T H O M P S O N") == "Thompson"
+    assert spelled_word("that's O, K, A, F, O, R") == "Okafor"
+    assert spelled_word("I need a B") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("five one two, five five five, oh one nine nine", "+15125550199"),
+        ("Actually please call me on my cell, 512 555 0199.", "+15125550199"),
+        ("305-555-0188", "+13055550188"),
+        ("(305) 555 0123", "+13055550123"),
+        ("three oh five five five five zero one two three", "+13055550123"),
+        ("five one two five fifty five zero one ninety nine", "+15125550199"),
+        ("double five five, oh one two three", "+13055550123"),  # 7 digits: caller's area code
+        ("+1 305 555 0144", "+13055550144"),
+        ("I want an appointment for two people", None),
+        ("at ten in the morning", None),
+    ],
+)
+def test_phone_numbers(text, number):
+    assert extract_phone(text, default_number="+13055550100") == number
+
+
+def test_digits_and_readback():
+    assert digits_from_words("nine one one") == ["911"]
+    assert spoken_digits("+13055550123") == "3 0 5, 5 5 5, 0 1 2 3"
+
+
+@pytest.mark.parametrize(
+    ("text", "office_id"),
+    [
+        ("Kendall.", "kendall"),
+        ("I'm in Round Rock.", "round-rock"),
+        ("Coral Gables please.", "coral-gables"),
+        ("the Gables", "coral-gables"),
+        ("I live in Miami Lakes", "hialeah"),  # the longest alias wins over "Miami"
+        ("I live in Miami", "kendall"),
+        ("Pinecrest", "kendall"),
+        ("near Coconut Grove", "coral-gables"),
+        ("cedar park", "round-rock"),
+        ("Westlake", "austin"),
+        ("South Austin", "austin"),
+        ("Doral", "hialeah"),
+        ("georgetown area", "round-rock"),
+        # recognizer errors
+        ("coral cables", "coral-gables"),
+        ("round rack", "round-rock"),
+        ("high a leah", "hialeah"),
+        ("hi leah please", "hialeah"),
+        ("flugerville", "round-rock"),
+        ("kendal", "kendall"),
+        # no match
+        ("I have oral pain", None),
+        ("I live in Orlando", None),
+        ("Boston", None),
+        ("I will come round tomorrow", None),
+        ("I'd like an eye exam", None),
+    ],
+)
+def test_offices(text, office_id):
+    match = match_office(PROFILE, text)
+    assert (match.office_id if match else None) == office_id
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "value"),
+    [
+        ("I have Blue Cross Blue Shield.", True, "Blue Cross Blue Shield"),
+        ("blue cross", True, "Blue Cross Blue Shield"),
+        ("BCBS", True, "Blue Cross Blue Shield"),
+        ("Florida Blue.", True, "Florida Blue"),
+        ("Cigna, like I said.", True, "Cigna"),
+        ("signa", True, "Cigna"),
+        ("Medicare.", True, "Medicare"),
+        ("medicaid", True, "Medicaid"),
+        ("united health care", True, "UnitedHealthcare"),
+        ("United", True, "UnitedHealthcare"),
+        ("eye med", True, "EyeMed"),
+        ("V S P", True, "VSP"),
+        ("davis", True, "Davis Vision"),
+        ("Do you take Cigna insurance?", False, "Cigna"),
+        ("I don't have insurance", True, "none"),
+        ("no insurance", False, "none"),
+        ("no", True, "none"),
+        ("I'll pay cash", True, "self-pay"),
+        ("self-pay", True, "self-pay"),
+        ("I'm not sure", True, "not sure"),
+        ("I have Oscar", True, "Oscar"),  # unlisted plan: kept as said
+        ("Kendall", False, None),
+        ("no", False, None),
+    ],
+)
+def test_insurance(text, expecting, value):
+    match = match_insurance(PROFILE, text, expecting=expecting)
+    assert (match.value if match else None) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "said"),
+    [
+        ("Next Tuesday afternoon if possible.", True, "Next Tuesday afternoon"),
+        ("Any weekday morning works.", True, "Any weekday morning"),
+        ("Monday at ten in the morning.", True, "Monday at ten in the morning"),
+        ("Friday morning.", True, "Friday morning"),
+        ("Thursday.", True, "Thursday"),
+        ("tomorrow afternoon", True, "tomorrow afternoon"),
+        ("the fifth, in the morning", True, "the fifth, in the morning"),
+        ("November 24th at 3 pm", True, "November 24th at 3 pm"),
+        ("I'm flexible", True, "I'm flexible"),
+        ("whatever works", False, "whatever works"),
+        ("I need an eye exam next Tuesday at Kendall", False, "next Tuesday"),
+        ("Am I talking to a robot?", False, None),
+        ("I woke up today with red eyes", False, None),
+        ("Kendall", True, None),
+    ],
+)
+def test_times_are_kept_verbatim(text, expecting, said):
+    assert extract_time(text, expecting=expecting) == said
+
+
+@pytest.mark.parametrize(
+    ("text", "contains"),
+    [
+        ("Hi, I'd like to make an appointment for an eye exam.", "eye exam"),
+        ("Hello, I'd like an appointment, my eyes have been really dry lately.", "dry"),
+        ("I need to schedule a contact lens fitting.", "contact lens fitting"),
+        ("Great. Then I'd like to book a glaucoma check.", "glaucoma check"),
+        ("I want to book an eye exam for my son.", "eye exam for my son"),
+        ("I need my eyes checked, they've been itchy and red.", "itchy"),
+        ("I need new glasses", "new glasses"),
+        ("Tom Becker", None),
+        ("Kendall", None),
+    ],
+)
+def test_reasons_in_the_callers_words(text, contains):
+    reason = extract_reason(PROFILE, text)
+    if contains is None:
+        assert reason is None
+    else:
+        assert reason is not None and contains in reason.lower()
+
+
+def test_reason_when_asked_takes_plain_statements():
+    reason = extract_reason(PROFILE, "my daughter keeps squinting at the board", expecting=True)
+    assert reason == "my daughter keeps squinting at the board"
+
+
+@pytest.mark.parametrize(
+    ("text", "emergency"),
+    [
+        ("I woke up with sudden vision loss in my right eye, it's like a curtain.", True),
+        ("I can't see out of my right eye suddenly", True),
+        ("got bleach in my eye", True),
+        ("I splashed drain cleaner in my eye", True),
+        ("there's a piece of metal stuck in my eye", True),
+        ("I have severe eye pain", True),
+        ("my eye hurts really bad", True),
+        ("I got poked in the eye, it's an eye injury", True),
+        ("my eyes have been dry lately", False),
+        ("I can't see the board at school", False),
+        ("my eyes hurt a little when I read", False),
+        ("I need an eye exam", False),
+    ],
+)
+def test_emergency_signs(text, emergency):
+    assert is_emergency(PROFILE, text) is emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "filler"),
+    [
+        ("Um.", True),
+        ("Uh, hmm.", True),
+        ("ummm", True),
+        ("Mm.", True),
+        ("", True),
+        ("uh-huh", False),
+        ("mhm", False),
+        ("um, Kendall", False),
+        ("okay", False),
+    ],
+)
+def test_fillers(text, filler):
+    assert is_filler_only(text, PROFILE.fillers_for("en")) is filler
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("yes", True),
+        ("yeah sure", True),
+        ("uh-huh", True),
+        ("mm-hmm", True),
+        ("correct", True),
+        ("no", False),
+        ("nope", False),
+        ("no thanks", False),
+        ("Kendall", None),
+    ],
+)
+def test_yes_no(text, answer):
+    assert yes_no(text) is answer
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("I want to talk to a real person", "human"),
+        ("Can I speak to a representative", "human"),
+        ("operator", "human"),
+        ("let me speak with someone at the front desk", "human"),
+        ("Am I talking to a robot?", "robot"),
+        ("Is this a real person?", "robot"),
+        ("are you a computer", "robot"),
+        ("I need to reschedule my appointment", "change"),
+        ("I have to cancel my appointment on Friday", "change"),
+        ("I'd like to make an appointment", "book"),
+        ("No, that's all.", "done"),
+        ("That's it, thanks.", "done"),
+        ("Okay, thank you.", "done"),
+        ("bye", "done"),
+        ("Actually, it's Coral Gables", "correction"),
+        ("call me on my cell", "correction"),
+    ],
+)
+def test_intents(text, field):
+    assert getattr(understand(PROFILE, text), field)
+
+
+def test_robot_question_is_not_a_transfer():
+    u = understand(PROFILE, "Am I talking to a real person?")
+    assert u.robot and not u.human
+
+
+def test_several_facts_in_one_utterance():
+    u = understand(
+        PROFILE,
+        "Hi, this is Maria Gonzalez, I need an eye exam at the Kendall office next Tuesday "
+        "morning, I have Aetna",
+        caller_id="+13055550123",
+    )
+    assert u.name == PersonName("Maria", "Gonzalez")
+    assert u.office.office_id == "kendall"
+    assert u.insurance.value == "Aetna"
+    assert u.time == "next Tuesday morning"
+    assert u.reason == "an eye exam"
+
+
+def test_office_correction_beats_name_reading():
+    u = understand(PROFILE, "actually it's Coral Gables", expect="name", office_id="kendall")
+    assert u.office.office_id == "coral-gables" and u.name is None
+
+
+def test_a_plan_is_not_a_name():
+    assert understand(PROFILE, "Aetna.", expect="name").name is None
+    assert understand(PROFILE, "Medicare.", expect="last_name").last_name is None
+
+
+@pytest.mark.parametrize(
+    ("text", "faq_index"),
+    [
+        ("Hi, do you have parking at your offices?", 0),
+        ("where do I park", 0),
+        ("What should I bring?", 1),
+        ("what do I need to bring to my appointment", 1),
+        ("Do you see kids?", 2),
+        ("do you do lasik", 3),
+        ("Do you offer laser eye surgery?", 3),
+        ("How long does an exam take?", 4),
+        ("how long will the appointment last", 4),
+        ("Do you sell glasses?", 5),
+        ("can I buy frames there", 5),
+        ("How much does an eye exam cost?", None),
+        ("Do you take walk ins?", None),
+        ("Is the doctor nice?", None),
+    ],
+)
+def test_faq_retrieval_with_threshold(text, faq_index):
+    match = faq_match(PROFILE, text)
+    assert (match[0] if match else None) == faq_index
+
+
+@pytest.mark.parametrize(
+    ("text", "office_id", "contains"),
+    [
+        ("What are your hours?", "kendall", "Saturday 9 AM to 1 PM"),
+        ("Where are you located?", "austin", "600 Congress Avenue"),
+        ("What's the phone number for the office?", "hialeah", "3 0 5, 5 5 5, 0 1 1 3"),
+        ("Does Dr. Chen work at Kendall?", None, "Coral Gables"),
+        ("Does anyone speak Spanish?", None, "Dr. Sofia Alvarez"),
+        ("Which doctors are there?", "round-rock", "Dr. James Whitfield"),
+        ("Do you treat dry eye?", None, "dry eye treatment"),
+    ],
+)
+def test_office_facts_from_the_profile(text, office_id, contains):
+    answer = answer_question(PROFILE, text, office_id=office_id)
+    assert answer is not None and contains in answer.text
+
+
+def test_office_fact_without_an_office_asks_which():
+    answer = answer_question(PROFILE, "What time do you close?")
+    assert answer.needs_office and answer.kind == "hours"
+
+
+def test_unanswerable_question_has_no_answer():
+    assert answer_question(PROFILE, "Do you do Botox?") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("do you have parking", True),
+        ("what time do you open", True),
+        ("Kendall", False),
+        ("Great. Do you have parking?", True),
+        ("I need an eye exam", False),
+        # a recognizer's stray words before the question
+        ("like do you have parking at your office use", True),
+        ("live there what do i need to bring would me", True),
+        ("my eyes are red and itchy", False),
+        ("i don't know what time works", False),
+        ("the one in kendall", False),
+        ("roberto do you hours", False),
+    ],
+)
+def test_is_question_without_punctuation(text, question):
+    assert is_question(text) is question

@@ -1,0 +1,58 @@
+"""The pure end-of-turn decision: the caller's words first, smart-turn's probability last."""
+
+from __future__ import annotations
+
+import pytest
+
+from switchboard.pipeline.turn_policy import Verdict, judge
+
+C, INC, ASK = Verdict.COMPLETE, Verdict.INCOMPLETE, Verdict.ASK_MODEL
+
+
+@pytest.mark.parametrize(
+    ("text", "probability", "expect", "verdict"),
+    [
+        # nothing recognized: nothing to wait for
+        ("", None, None, C),
+        ("", 0.1, "phone", C),
+        # short complete answers, whatever the model says
+        ("yes", 0.2, None, C),
+        ("no thank you", 0.1, None, C),
+        ("no that's all thank you", 0.21, None, C),  # the model's score for it on the phone
+        ("next tuesday please", 0.1, None, C),
+        # a filler at the end: still thinking
+        ("my name is uh", 0.99, None, INC),
+        ("um", 0.9, None, INC),
+        # a phone number being read out: the model hears each digit group as finished
+        ("five one two", 0.95, "phone", INC),
+        ("five one two five five five", 0.95, "phone", INC),
+        ("three ohio two two one", 0.9, "phone", INC),  # garbled group, digits still counted
+        ("five one two five five five oh one nine nine", 0.1, "phone", C),
+        ("my number is five one two", 0.95, None, INC),
+        ("five one two five five five", 0.9, None, INC),
+        ("call me on my cell five one two five five five zero one nine nine", 0.2, None, C),
+        # not a number: one or two digit words are an ordinary answer
+        ("at three", 0.9, None, C),
+        # a sentence broken off
+        ("my name is", 0.97, None, INC),
+        ("I would like to book an appointment for", 0.9, None, INC),
+        ("the office on", 0.9, None, INC),
+        # otherwise the model decides
+        ("maria lopez", 0.9, None, C),
+        ("maria lopez", 0.2, None, INC),
+        ("the downtown office", None, None, ASK),
+        ("the downtown office", 0.5, None, C),
+    ],
+)
+def test_pause_verdicts(text: str, probability: float | None, expect: str | None, verdict):
+    assert judge(text, probability, expect=expect).verdict == verdict
+
+
+def test_threshold_moves_the_models_line():
+    assert judge("maria lopez", 0.6, threshold=0.7).verdict == INC
+    assert judge("maria lopez", 0.6, threshold=0.5).verdict == C
+
+
+def test_a_failed_model_falls_back_to_plain_vad_unless_the_words_say_otherwise():
+    assert judge("the downtown office", None, model_failed=True).verdict == C
+    assert judge("my name is", None, model_failed=True).verdict == INC

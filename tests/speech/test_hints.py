@@ -1,0 +1,83 @@
+"""Recognition hints: flite-voiced answers through the phone path, with and without hints."""
+
+from __future__ import annotations
+
+import pytest
+
+from switchboard.speech.evaluation import HINT_OFFICES as OFFICES
+from switchboard.speech.evaluation import HINT_PLANS as PLANS
+from switchboard.speech.evaluation import flite_available, flite_say, phone_path, word_errors
+from switchboard.speech.recognizer import words_of
+
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.skipif(not flite_available(), reason="flite is not installed (apt install flite)"),
+]
+
+# (kind, what the caller says, the phrase that must be understood)
+ANSWERS = [
+    ("office", "Coral Gables", "coral gables"),
+    ("office", "Round Rock", "round rock"),
+    ("office", "Hialeah", "hialeah"),
+    ("office", "the one in Kendall", "kendall"),
+    ("office", "Pflugerville please", "pflugerville"),
+    ("office", "I would like the Coral Gables office please", "coral gables"),
+    ("insurance", "Blue Cross Blue Shield", "blue cross blue shield"),
+    ("insurance", "I have Humana", "humana"),
+    ("insurance", "Aetna", "aetna"),
+    ("insurance", "WellCare", "wellcare"),
+]
+
+# Answers outside the expected set must keep the general model's words.
+OFF_SCRIPT = [
+    ("office", "I need to talk to a real person"),
+    ("insurance", "what time do you close today"),
+]
+
+
+def _phrases(kind: str) -> list[str]:
+    return OFFICES if kind == "office" else PLANS
+
+
+def _heard(expected: str, text: str) -> bool:
+    return f" {expected} " in f" {' '.join(words_of(text))} "
+
+
+@pytest.mark.slow
+async def test_hints_improve_recognition_of_office_and_plan_names(pool):
+    plain_hits = hinted_hits = 0
+    for kind, said, expected in ANSWERS:
+        pcm = phone_path(*flite_say(said))
+        plain = await pool.recognize(pcm)
+        hinted = await pool.recognize(pcm, kind=kind, phrases=_phrases(kind))
+        plain_hits += _heard(expected, plain.text)
+        hinted_hits += _heard(expected, hinted.text)
+        print(f"{said!r:48} plain={plain.text!r:40} hinted={hinted.text!r} ({hinted.source})")
+    n = len(ANSWERS)
+    print(f"phrase recognized: without hints {plain_hits}/{n}, with hints {hinted_hits}/{n}")
+    print(
+        f"hint words spelled from pieces {pool.stats.hint_words_compound}, "
+        f"skipped {pool.stats.hint_words_skipped}"
+    )
+    assert hinted_hits > plain_hits
+    assert hinted_hits >= n - 2
+
+
+@pytest.mark.slow
+async def test_off_script_answers_fall_back_to_the_general_model(pool):
+    for kind, said in OFF_SCRIPT:
+        pcm = phone_path(*flite_say(said))
+        plain = await pool.recognize(pcm)
+        hinted = await pool.recognize(pcm, kind=kind, phrases=_phrases(kind))
+        print(f"{said!r}: plain={plain.text!r} hinted={hinted.text!r} ({hinted.source})")
+        assert hinted.source == "lm"
+        errors, words = word_errors(said, hinted.text)
+        assert errors / words <= 0.5
+
+
+async def test_flite_phrase_through_the_phone_path_is_recognized(pool):
+    said = "I would like to make an appointment"
+    result = await pool.recognize(phone_path(*flite_say(said)))
+    errors, words = word_errors(said, result.text)
+    print(f"{said!r} -> {result.text!r}")
+    assert errors / words <= 0.34
