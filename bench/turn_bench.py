@@ -14,6 +14,8 @@ Utterances:
   judged once with the agent expecting a phone number and once without;
 - hesitation: "my name is ... Maria Lopez", sentence broken off mid-way, a pause, the rest;
 - answer: short complete answers (the delay after a finished turn);
+  both judged with what the agent had just asked for (office, name, insurance, ...), as in a
+  call, so the "answers the question" rule (switchboard.brain.answered) applies;
 - real: the real recorded speech in tests/fixtures/real-speech as recorded (complete turns),
   and each LibriVox sentence again with a 0.9 s pause inserted at a pause in its middle.
 
@@ -41,7 +43,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from pipecat.audio.vad.silero import SileroVADAnalyzer  # noqa: E402
 from pipecat.audio.vad.vad_analyzer import VADParams, VADState  # noqa: E402
 
+from switchboard.brain.answered import answers_question  # noqa: E402
 from switchboard.pipeline.turn_policy import Verdict, judge  # noqa: E402
+from switchboard.profiles import default_profiles_dir, load_profile  # noqa: E402
 from switchboard.settings import Settings  # noqa: E402
 from switchboard.speech.decoder_pool import DecoderPool  # noqa: E402
 from switchboard.speech.evaluation import (  # noqa: E402
@@ -57,6 +61,7 @@ RATE = 8000
 FRAME = 160  # samples per 20 ms
 PREROLL = 0.3  # the recognizer's pre-roll
 LEAD, TAIL = 0.4, 3.5  # silence before and after each utterance
+PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
 
 
 @dataclass
@@ -75,6 +80,7 @@ class Candidate:
     stop_secs: float
     max_pause: float = 2.0
     threshold: float = 0.7
+    answers: bool = True  # the "answers the question" rule (switchboard.brain.answered)
 
 
 @dataclass
@@ -148,33 +154,41 @@ def build_items() -> list[Item]:
             parts.pop()
             items.append(item(f"phone-{i}", "phone", parts, expect="phone"))
             items.append(item(f"phone-{i}-unprompted", "phone", parts, expect=None))
+        # (what the caller says, a pause, the rest; what the agent had asked for)
         hesitations = [
-            ("my name is", "Maria Lopez", 0.9),
-            ("I would like to book an appointment for", "next Tuesday morning", 0.8),
-            ("uh", "I need to reschedule my appointment", 1.0),
-            ("the office on", "Coral Way", 0.7),
-            ("I have", "Blue Cross Blue Shield", 0.8),
+            ("my name is", "Maria Lopez", 0.9, "name"),
+            ("I would like to book an appointment for", "next Tuesday morning", 0.8, "reason"),
+            ("uh", "I need to reschedule my appointment", 1.0, "reason"),
+            ("the office on", "Coral Way", 0.7, "office"),
+            ("I have", "Blue Cross Blue Shield", 0.8, "insurance"),
+            ("Maria", "Lopez", 0.7, "name"),
+            ("I need an eye exam", "for my daughter", 0.8, "reason"),
         ]
-        for i, (head, tail, pause) in enumerate(hesitations):
+        for i, (head, tail, pause, expect) in enumerate(hesitations):
             parts = [trimmed(say(head)), silence(pause), trimmed(say(tail))]
-            items.append(item(f"hesitation-{i}", "hesitation", parts))
+            items.append(item(f"hesitation-{i}", "hesitation", parts, expect=expect))
         sentence = "I would like to book an eye exam at the downtown office on Tuesday"
         split = mid_pause_split(trimmed(say(sentence)), 0.8)
         if split:
-            items.append(item("hesitation-midsentence", "hesitation", split))
-        for i, text in enumerate(
+            items.append(item("hesitation-midsentence", "hesitation", split, expect="reason"))
+        for i, (text, expect) in enumerate(
             [
-                "yes",
-                "no thank you",
-                "the downtown office",
-                "I have Aetna",
-                "Tuesday morning please",
-                "I would like to book an eye exam",
-                "that is all, thank you",
-                "my name is Maria Lopez",
+                ("yes", None),
+                ("no thank you", "anything_else"),
+                ("the downtown office", "office"),
+                ("Kendall", "office"),
+                ("I have Aetna", "insurance"),
+                ("I have Blue Cross Blue Shield", "insurance"),
+                ("Tuesday morning please", "time"),
+                ("next Thursday", "time"),
+                ("I would like to book an eye exam", "reason"),
+                ("Hi, I'd like to make an appointment for an eye exam.", "reason"),
+                ("that is all, thank you", "anything_else"),
+                ("my name is Maria Lopez", "name"),
+                ("Maria Gonzalez", "name"),
             ]
         ):
-            items.append(item(f"answer-{i}", "answer", [trimmed(say(text))]))
+            items.append(item(f"answer-{i}", "answer", [trimmed(say(text))], expect=expect))
     for path, _text in real_speech_set():
         pcm = to_phone(*read_audio(path))
         items.append(item(f"real-{path.stem}", "real", [trimmed(pcm)]))
@@ -254,7 +268,11 @@ async def simulate(oracle: Oracle, it: Item, c: Candidate, segs: list) -> Outcom
             if c.mode == "model-only":
                 complete = prob >= c.threshold
             else:
-                d = judge(" ".join(texts), prob, expect=it.expect, threshold=c.threshold)
+                text = " ".join(texts)
+                answered = c.answers and answers_question(PROFILE, text, it.expect)
+                d = judge(
+                    text, prob, expect=it.expect, threshold=c.threshold, answered=answered
+                )
                 complete = d.verdict == Verdict.COMPLETE
             if complete:
                 release = stop + ms / 1000.0
@@ -278,7 +296,9 @@ async def explain(oracle: Oracle, items: list[Item], stop_secs: float) -> None:
         for start, stop in segs:
             texts.append(await oracle.transcript(it, start, stop))
             p, _ = oracle.probability(it, segs[0][0], stop)
-            d = judge(" ".join(texts), p, expect=it.expect)
+            text = " ".join(texts)
+            answered = answers_question(PROFILE, text, it.expect)
+            d = judge(text, p, expect=it.expect, answered=answered)
             line.append(f"[{start:.2f}-{stop:.2f} {texts[-1]!r} p={p:.2f} {d.reason}]")
         print(f"{it.name} (ends {it.speech_end:.2f}, expect {it.expect}): " + " ".join(line))
 
@@ -299,6 +319,7 @@ CANDIDATES: list[Candidate] = [
     Candidate("smart stop 0.2, pause 2.0, thr 0.5", "smart", 0.2, 2.0, 0.5),
     Candidate("smart stop 0.2, pause 2.0, thr 0.3", "smart", 0.2, 2.0, 0.3),
     Candidate("smart stop 0.2, pause 2.0 (default)", "smart", 0.2, 2.0, 0.7),
+    Candidate("  same, without the answers rule", "smart", 0.2, 2.0, 0.7, answers=False),
     Candidate("smart stop 0.2, pause 1.5", "smart", 0.2, 1.5, 0.7),
     Candidate("smart stop 0.3, pause 2.0", "smart", 0.3, 2.0, 0.7),
 ]

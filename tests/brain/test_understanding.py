@@ -126,6 +126,14 @@ def test_digits_and_readback():
         ("South Austin", "austin"),
         ("Doral", "hialeah"),
         ("georgetown area", "round-rock"),
+        # more than one office named: the last one, unless said after "not"
+        ("Kendall, no wait, Coral Gables", "coral-gables"),
+        ("I used to go to Hialeah but I live in Pflugerville now", "round-rock"),
+        ("hialeah been pflugerville", "round-rock"),  # a recognizer's "I live in" as a place
+        ("Pflugerville, not Hialeah", "round-rock"),
+        ("Round Rock, not the Austin one", "round-rock"),
+        ("not Kendall, Doral", "hialeah"),
+        ("Miami Lakes", "hialeah"),
         # recognizer errors
         ("coral cables", "coral-gables"),
         ("round rack", "round-rock"),

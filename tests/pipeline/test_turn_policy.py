@@ -56,3 +56,21 @@ def test_threshold_moves_the_models_line():
 def test_a_failed_model_falls_back_to_plain_vad_unless_the_words_say_otherwise():
     assert judge("the downtown office", None, model_failed=True).verdict == C
     assert judge("my name is", None, model_failed=True).verdict == INC
+
+
+@pytest.mark.parametrize(
+    ("text", "probability", "expect", "verdict"),
+    [
+        # the words answer what was asked: no need to wait for the model's opinion
+        ("maria lopez", 0.2, "name", C),
+        ("maria lopez", None, "name", C),
+        # but the word rules come first: a broken-off sentence or a number is still going on
+        ("i have blue cross and", 0.9, "insurance", INC),
+        ("my number is five one two", 0.1, "phone", INC),
+        ("maria lopez uh", 0.1, "name", INC),
+    ],
+)
+def test_an_answer_to_the_question_ends_the_turn_unless_the_words_say_otherwise(
+    text: str, probability: float | None, expect: str, verdict
+):
+    assert judge(text, probability, expect=expect, answered=True).verdict == verdict

@@ -58,8 +58,12 @@ def match_office(
 ) -> OfficeMatch | None:
     """The office whose name or alias the caller said (exactly or nearly), or None.
 
-    The longest exact match wins ("Miami Lakes" over "Miami"); otherwise the best fuzzy match
-    above a threshold that is stricter for short names ("oral" is not "Doral").
+    Exact matches come first. When the caller names more than one office, the one named last
+    wins ("Kendall, no wait, Coral Gables"; "I used to go to Hialeah but I live in
+    Pflugerville now"), except one said after "not" ("Pflugerville, not Hialeah"); of two
+    overlapping names the longer wins ("Miami Lakes" over "Miami"). The flow says the office
+    back, so the caller hears which one was taken. Without an exact match, the best fuzzy
+    match above a threshold that is stricter for short names ("oral" is not "Doral") wins.
 
     Args:
         profile: The business.
@@ -75,11 +79,20 @@ def match_office(
             for token in normalize(place).split():
                 token_owner.setdefault(token, set()).add(office.id)
     best: OfficeMatch | None = None
+    exact: tuple[tuple[int, int], OfficeMatch] | None = None
 
     def consider(match: OfficeMatch) -> None:
         nonlocal best
         if best is None or match.score > best.score:
             best = match
+
+    def consider_exact(match: OfficeMatch, start: int, size: int) -> None:
+        nonlocal exact
+        if _negated(words, start):
+            return
+        rank = (start + size, size)  # ends latest; of two ending together, the longer
+        if exact is None or rank > exact[0]:
+            exact = (rank, match)
 
     for office in profile.offices:
         for place in office.place_names():
@@ -88,10 +101,12 @@ def match_office(
             for sz in range(max(1, size - 1), size + 3):
                 if sz < 1:
                     continue
-                for _, window in _windows(words, sz):
+                for start, window in _windows(words, sz):
                     heard = " ".join(window)
                     if window == target:
-                        consider(OfficeMatch(office.id, office.name, heard, 100.0 + size))
+                        consider_exact(
+                            OfficeMatch(office.id, office.name, heard, 100.0 + size), start, size
+                        )
                         continue
                     if all(w in NOT_NAME or w in _COMMON_PLACE_WORDS for w in window):
                         continue
@@ -112,7 +127,13 @@ def match_office(
                     and token in words
                 ):
                     consider(OfficeMatch(office.id, office.name, token, 95.0))
-    return best
+    return exact[1] if exact is not None else best
+
+
+def _negated(words: list[str], start: int) -> bool:
+    """Is the place at ``words[start]`` said after "not" ("not Hialeah", "not the Kendall one")?"""
+    before = words[max(0, start - 2) : start]
+    return "not" in before and (before[-1] == "not" or before[-1] in ("the", "in", "at"))
 
 
 _NONE_RE = re.compile(

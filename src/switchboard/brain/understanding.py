@@ -365,6 +365,12 @@ def _reason_terms(profile: BusinessProfile) -> set[str]:
     return terms
 
 
+def reason_is_known(profile: BusinessProfile, reason: str) -> bool:
+    """Whether a reason names one of the business's services or reason keywords."""
+    vocab = _reason_terms(profile)
+    return any(w in vocab or w.rstrip("s") in vocab for w in normalize(reason).split())
+
+
 def extract_reason(
     profile: BusinessProfile, text: str, *, expecting: bool = False, remove: tuple[str, ...] = ()
 ) -> str | None:
@@ -518,8 +524,7 @@ def understand(
     reason = extract_reason(profile, text, expecting=expect == "reason" and not question)
     if reason and office and normalize(reason) == normalize(office.heard):
         reason = None
-    vocab = _reason_terms(profile)
-    if reason and not any(w in vocab or w.rstrip("s") in vocab for w in normalize(reason).split()):
+    if reason and not reason_is_known(profile, reason):
         # A reason taken only because it was asked for must not be another fact.
         if time or office or name or phone or (insurance and insurance.matched):
             reason = None

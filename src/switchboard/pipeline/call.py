@@ -12,6 +12,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from pipecat.pipeline.worker import PipelineParams, PipelineWorker
 from pipecat.processors.audio.vad_processor import VADProcessor
 from pipecat.workers.runner import WorkerRunner
 
+from switchboard.brain.answered import answers_question
 from switchboard.brain.dialogue import DialogueProcessor, state_as_dict
 from switchboard.pipeline import call_metrics
 from switchboard.pipeline.call_record import CallRecordHooks, RecordWriter
@@ -175,7 +177,9 @@ class CallSession:
         # words and smart-turn say the turn is over (see pipeline/end_of_turn.py).
         if s.end_of_turn == "smart":
             self.end_of_turn = EndOfTurnProcessor(
-                max_pause_secs=s.turn_max_pause_secs, threshold=s.smart_turn_threshold
+                max_pause_secs=s.turn_max_pause_secs,
+                threshold=s.smart_turn_threshold,
+                answered=partial(answers_question, info.profile),
             )
         # Half-duplex echo gate (C3.1): on for phone lines unless the business or settings say.
         gate_on = s.echo_gate and info.profile.echo_gate

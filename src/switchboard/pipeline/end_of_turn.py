@@ -53,6 +53,8 @@ from switchboard.speech import smart_turn
 # What smart-turn hears before the first VAD start (the VAD fires after speech began).
 PRE_SPEECH_SECS = 0.5
 Predictor = Callable[[bytes, int], Awaitable[smart_turn.TurnPrediction]]
+# (the turn's words so far, what the agent asked for) -> do they answer it?
+Answered = Callable[[str, str | None], bool]
 
 
 @dataclass
@@ -74,6 +76,9 @@ class EndOfTurnProcessor(FrameProcessor):
         stt_grace_secs: how long to wait for a pause's transcript before judging without it
             (only matters when the recognizer heard no words); the recognizer's
             ``STTMetadataFrame`` p99 replaces it when larger.
+        answered: whether the words so far answer what the agent asked
+            (:func:`switchboard.brain.answered.answers_question` bound to the business);
+            such a pause ends the turn without waiting for the model.
     """
 
     def __init__(
@@ -83,9 +88,11 @@ class EndOfTurnProcessor(FrameProcessor):
         threshold: float = 0.7,
         predictor: Predictor | None = None,
         stt_grace_secs: float = 0.3,
+        answered: Answered | None = None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
+        self._answered = answered
         self._max_pause = max_pause_secs
         self._threshold = threshold
         self._predictor: Predictor = predictor or smart_turn.predict
@@ -226,16 +233,27 @@ class EndOfTurnProcessor(FrameProcessor):
     async def _decide(self) -> None:
         if self._held is None or self._awaiting_text:
             return
+        text = " ".join(self._texts)
         decision = judge(
-            " ".join(self._texts),
+            text,
             self._probability,
             expect=self._expect,
             threshold=self._threshold,
             model_failed=self._model_failed,
+            answered=self._answers(text),
         )
         logger.debug(f"{self}: pause judged {decision.verdict.value} ({decision.reason})")
         if decision.verdict == Verdict.COMPLETE:
             await self._release(decision.reason)
+
+    def _answers(self, text: str) -> bool:
+        if self._answered is None or not text.strip():
+            return False
+        try:
+            return self._answered(text, self._expect)
+        except Exception as exc:  # understanding must never stall a turn
+            logger.warning(f"{self}: answered-check failed ({exc!r}); judging without it")
+            return False
 
     async def _release(self, reason: str) -> None:
         held, transcript = self._held, self._last_transcript

@@ -17,7 +17,11 @@ followed by a pause scores ~0.8 "complete" (bench/turn_bench.py). Rules, in orde
    - not expected: ends a run of 10 or more digits -> complete; 3 to 9 digit words (a digit
      group or two) -> incomplete
 5. ends with a word no sentence ends with ("and", "my", "the", "is", ...) -> incomplete
-6. otherwise the model decides: probability >= threshold -> complete, else incomplete
+6. the words answer what the agent asked (an office, a plan, a full name, a known reason, "no,
+   that's all"), or end any turn at once (an emergency, "a real person", "are you a robot?"):
+   the caller's ``answered`` predicate, from :mod:`switchboard.brain.answered` -> complete
+   (smart-turn scored "I'd like to book an eye exam." ~0.3 on the phone path)
+7. otherwise the model decides: probability >= threshold -> complete, else incomplete
    (no probability yet -> ask the model; the model failed -> complete, as plain VAD would).
 
 "Incomplete" never means forever: the processor finalizes after TURN_MAX_PAUSE_SECS of pause.
@@ -78,8 +82,12 @@ def judge(
     expect: str | None = None,
     threshold: float = 0.5,
     model_failed: bool = False,
+    answered: bool = False,
 ) -> Decision:
-    """Decide one pause. ``text`` is everything recognized in the turn so far."""
+    """Decide one pause. ``text`` is everything recognized in the turn so far.
+
+    ``answered``: whether the words so far answer what the agent asked (rule 6).
+    """
     words = _words(text)
     if not words:
         return Decision(Verdict.COMPLETE, "nothing said")
@@ -104,6 +112,8 @@ def judge(
             return Decision(Verdict.INCOMPLETE, "reading a number")
     if last in DANGLING:
         return Decision(Verdict.INCOMPLETE, "sentence unfinished")
+    if answered:
+        return Decision(Verdict.COMPLETE, "answers the question")
     if probability is None:
         if model_failed:
             return Decision(Verdict.COMPLETE, "model unavailable")
