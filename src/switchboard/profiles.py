@@ -195,6 +195,7 @@ class Phrases(_Model):
     insurance_noted: str = "I've noted {plan}, and our staff will verify your coverage."
     insurance_verify: str = "Our staff will verify your coverage when they call you."
     noted_correction: str = "Got it, I've updated that."
+    office_later: str = "No problem, our staff will confirm the office with you when they call."
     already_noted: str = "I have that noted."
     question_noted: str = "I'll note your question for our staff, and they'll call you back."
     message_noted: str = "I've noted your message for our staff."

@@ -60,6 +60,7 @@ MAX_NOT_UNDERSTOOD = 3
 MAX_FAILURES = 2
 MAX_REASON_ASKS = 2  # then the flow moves on; staff ask on the callback
 MAX_NAME_MISSES = 2  # name answers heard but not understood; then the flow moves on
+MAX_OFFICE_MISSES = 2  # answers to the office question with no office in them; then move on
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class FlowState:
     not_understood: int = 0
     name_misses: int = 0  # answers to the name question that held no name
     heard_name: str = ""  # the words of the first such answer, kept for staff
+    office_misses: int = 0  # answers to the office question that named no office
     failures: int = 0
     answered: int = 0
     emergency: bool = False
@@ -163,13 +165,14 @@ def _outcome(state: FlowState) -> str:
 
 
 def _complete_but_reason(state: FlowState) -> bool:
-    """A request whose reason the caller never gave (asked twice), or whose name the
-    recognizer could not make out (twice), is still a request: staff ask on the callback,
+    """A request whose reason the caller never gave (asked twice), or whose name or office
+    the recognizer could not make out (twice), is still a request: staff ask on the callback,
     and the CRM marks the gap."""
     req = state.request
     has_reason = bool(req.reason) or state.reason_asks >= MAX_REASON_ASKS
     has_name = bool(req.first_name and req.last_name) or state.name_misses >= MAX_NAME_MISSES
-    return has_reason and has_name and bool(req.office_id and req.preferred_time)
+    has_office = bool(req.office_id) or state.office_misses >= MAX_OFFICE_MISSES
+    return has_reason and has_name and has_office and bool(req.preferred_time)
 
 
 def _settle(state: FlowState) -> FlowState:
@@ -198,7 +201,7 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
         if not req.reason and state.reason_asks < MAX_REASON_ASKS:
             state = replace(state, reason_asks=state.reason_asks + 1)
             return state, phrases.ask_visit_reason, "reason"
-        if not req.office_id:
+        if not req.office_id and state.office_misses < MAX_OFFICE_MISSES:
             return state, phrases.ask_office, "office"
         if not req.first_name and state.name_misses < MAX_NAME_MISSES:
             return state, phrases.ask_name, "name"
@@ -512,6 +515,11 @@ def _not_understood(
             state = replace(state, request=replace(state.request, patient_name=marked))
             return _ask(profile, state)
     if state.expect == "office" and not u.question:
+        state = replace(state, office_misses=state.office_misses + 1)
+        if state.office_misses >= MAX_OFFICE_MISSES and state.mode == "booking":
+            # Offices listed and still not understood: staff confirm it on the callback
+            # (they have the recording) rather than the caller being asked a third time.
+            return _ask(profile, replace(state, not_understood=0), phrases.office_later)
         text = fill(phrases.ask_office_unmatched, offices=office_list(profile))
         return _settle(state), _reply(profile, text, "office")
     if state.expect == "reason" and state.mode == "booking":
