@@ -82,3 +82,18 @@ def test_loose_name_keeps_only_name_like_words(heard, expected):
 def test_a_stray_word_before_this_is_does_not_hide_the_name():
     name = extract_name("like this is maria gonzalez i'd like an eye exam")
     assert name is not None and name.full == "Maria Gonzalez"
+
+
+def test_the_name_is_asked_at_most_three_times_when_other_facts_keep_coming_instead():
+    state, replies = play_flow(
+        [
+            "I'd like to book a glaucoma check.",
+            "Hialeah.",
+            "roberto do you hours",  # a mangled name: asked again
+            "Medicare.",  # facts instead of the name: asked a third time
+            "Monday at ten in the morning.",
+        ]
+    )
+    assert sum(r.expect == "name" for r in replies) == 3
+    assert state.outcome == "request_captured" and state.request.preferred_time
+    assert replies[-1].expect == "anything_else"

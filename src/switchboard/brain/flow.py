@@ -60,6 +60,7 @@ MAX_NOT_UNDERSTOOD = 3
 MAX_FAILURES = 2
 MAX_REASON_ASKS = 2  # then the flow moves on; staff ask on the callback
 MAX_NAME_MISSES = 2  # name answers heard but not understood; then the flow moves on
+MAX_NAME_ASKS = 3  # name questions in all (also re-asked after other facts); then move on
 MAX_OFFICE_MISSES = 2  # answers to the office question with no office in them; then move on
 
 
@@ -120,6 +121,7 @@ class FlowState:
     name_misses: int = 0  # answers to the name question that held no name
     heard_name: str = ""  # the words of the first such answer, kept for staff
     office_misses: int = 0  # answers to the office question that named no office
+    name_asks: int = 0  # times the flow asked for the name (or the last name)
     failures: int = 0
     answered: int = 0
     emergency: bool = False
@@ -170,7 +172,11 @@ def _complete_but_reason(state: FlowState) -> bool:
     and the CRM marks the gap."""
     req = state.request
     has_reason = bool(req.reason) or state.reason_asks >= MAX_REASON_ASKS
-    has_name = bool(req.first_name and req.last_name) or state.name_misses >= MAX_NAME_MISSES
+    has_name = (
+        bool(req.first_name and req.last_name)
+        or state.name_misses >= MAX_NAME_MISSES
+        or state.name_asks >= MAX_NAME_ASKS
+    )
     has_office = bool(req.office_id) or state.office_misses >= MAX_OFFICE_MISSES
     return has_reason and has_name and has_office and bool(req.preferred_time)
 
@@ -192,10 +198,10 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
     if state.mode == "message":
         if not state.message:
             return state, phrases.ask_message, "message"
-        if not req.first_name and state.name_misses < MAX_NAME_MISSES:
-            return state, phrases.ask_name, "name"
-        if req.first_name and not req.last_name and state.name_misses < MAX_NAME_MISSES:
-            return state, fill(phrases.ask_last_name, first_name=first), "last_name"
+        if _may_ask_name(state) and not req.first_name:
+            return _asked_name(state), phrases.ask_name, "name"
+        if _may_ask_name(state) and req.first_name and not req.last_name:
+            return _asked_name(state), fill(phrases.ask_last_name, first_name=first), "last_name"
         return _wrap_up(profile, state, recap=False)
     if state.mode == "booking":
         if not req.reason and state.reason_asks < MAX_REASON_ASKS:
@@ -203,10 +209,10 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
             return state, phrases.ask_visit_reason, "reason"
         if not req.office_id and state.office_misses < MAX_OFFICE_MISSES:
             return state, phrases.ask_office, "office"
-        if not req.first_name and state.name_misses < MAX_NAME_MISSES:
-            return state, phrases.ask_name, "name"
-        if req.first_name and not req.last_name and state.name_misses < MAX_NAME_MISSES:
-            return state, fill(phrases.ask_last_name, first_name=first), "last_name"
+        if _may_ask_name(state) and not req.first_name:
+            return _asked_name(state), phrases.ask_name, "name"
+        if _may_ask_name(state) and req.first_name and not req.last_name:
+            return _asked_name(state), fill(phrases.ask_last_name, first_name=first), "last_name"
         if not state.insurance_asked and not req.insurance:
             state = replace(state, insurance_asked=True)
             return state, fill(phrases.ask_insurance, first_name=first), "insurance"
@@ -218,6 +224,16 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
     if not (state.answered or state.questions or state.message or state.emergency):
         return state, phrases.ask_reason, None
     return state, phrases.ask_anything_else, "anything_else"
+
+
+def _may_ask_name(state: FlowState) -> bool:
+    """The name is asked until the recognizer failed twice on it or it was asked three times
+    (the caller kept giving other facts instead): then staff ask on the callback."""
+    return state.name_misses < MAX_NAME_MISSES and state.name_asks < MAX_NAME_ASKS
+
+
+def _asked_name(state: FlowState) -> FlowState:
+    return replace(state, name_asks=state.name_asks + 1)
 
 
 def _wrap_up(
@@ -504,6 +520,7 @@ def _not_understood(
         state = replace(
             state,
             name_misses=state.name_misses + 1,
+            name_asks=state.name_asks + 1,  # the reply below asks again
             heard_name=state.heard_name or heard_words,
         )
         if state.name_misses >= MAX_NAME_MISSES:
