@@ -4,9 +4,10 @@ Usage: python bench/turn_bench.py [--json out.json]
 
 Every utterance goes through the phone path (8 kHz, µ-law), then Silero VAD frame by frame
 (as the call's VADProcessor runs it), pocketsphinx per VAD segment (as the call's recognizer
-finalizes it), smart-turn at every pause, and the same pure policy the call uses
-(switchboard.pipeline.turn_policy.judge). Times are audio time; smart-turn's own measured
-inference time is added to each pause it decides.
+finalizes it, with the question's hint grammar and the demo business's domain LM), smart-turn
+at every pause, and the same pure policy the call uses (switchboard.pipeline.turn_policy.judge).
+Times are audio time; smart-turn's own measured inference time is added to each pause it
+decides.
 
 Utterances:
 - phone: a caller reading a 10-digit number in groups with pauses (0.5 to 1.2 s) between them,
@@ -44,10 +45,12 @@ from pipecat.audio.vad.silero import SileroVADAnalyzer  # noqa: E402
 from pipecat.audio.vad.vad_analyzer import VADParams, VADState  # noqa: E402
 
 from switchboard.brain.answered import answers_question  # noqa: E402
+from switchboard.brain.replies import expect_phrases  # noqa: E402
 from switchboard.pipeline.turn_policy import Verdict, judge  # noqa: E402
 from switchboard.profiles import default_profiles_dir, load_profile  # noqa: E402
 from switchboard.settings import Settings  # noqa: E402
 from switchboard.speech.decoder_pool import DecoderPool  # noqa: E402
+from switchboard.speech.domain_corpus import domain_sentences  # noqa: E402
 from switchboard.speech.evaluation import (  # noqa: E402
     flite_available,
     flite_say,
@@ -236,7 +239,13 @@ class Oracle:
         if key not in self.text:
             a = max(0, int((start - 0.15 - PREROLL) * RATE))
             b = int(stop * RATE)
-            result = await self.pool.recognize(it.pcm[a:b].tobytes(), kind=it.expect)
+            # as a call decodes it: the question's hint grammar and the business's domain LM
+            result = await self.pool.recognize(
+                it.pcm[a:b].tobytes(),
+                kind=it.expect,
+                phrases=expect_phrases(PROFILE, it.expect),
+                domain=PROFILE.id,
+            )
             self.text[key] = result.text
         return self.text[key]
 
@@ -340,7 +349,8 @@ async def main() -> None:
     )
     settings = Settings(_env_file=None, stt_workers=1)  # type: ignore[call-arg]
     rows = []
-    async with DecoderPool(settings, workers=1) as pool:
+    domains = {PROFILE.id: domain_sentences(PROFILE)}
+    async with DecoderPool(settings, workers=1, domains=domains) as pool:
         oracle = Oracle(pool)
         if args.explain:
             await explain(oracle, items, 0.3)
