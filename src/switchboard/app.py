@@ -83,6 +83,11 @@ async def build_resources(settings: Settings, *, speech: bool = True) -> AppReso
                 domains = {p.id: domain_sentences(p) for p in profiles}
             res.pool = DecoderPool(settings, domains=domains)
             await res.pool.start()
+        if speech:
+            # The VAD session every call shares, built now rather than in the first call.
+            from switchboard.speech.silero_shared import shared_session
+
+            await asyncio.to_thread(shared_session)
     except BaseException:
         await http.aclose()
         await engine.dispose()

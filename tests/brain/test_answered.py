@@ -42,6 +42,10 @@ PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
         ("time", "next Thursday morning", False),
         ("phone", "305 555 0123", False),
         (None, "Kendall", False),
+        # the greeting asks an open question: a visit for one of the services answers it
+        (None, "Hi, I'd like to make an appointment for an eye exam.", True),
+        (None, "I'd like to make an appointment", False),
+        (None, "I have a question about", False),
         # these end a turn whatever was asked
         ("time", "I suddenly lost vision in my left eye", True),
         ("insurance", "can I talk to a real person", True),

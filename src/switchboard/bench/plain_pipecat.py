@@ -113,7 +113,8 @@ async def run_call(
             serializer=serializer,
         ),
     )
-    vad = phone_vad(settings)  # the same VAD as a Switchboard call
+    # the same VAD settings as a Switchboard call, on Pipecat's stock analyzer (own session)
+    vad = phone_vad(settings, shared_session=False)
     stt = engines.build_stt(settings, pool=pool)
     tts = engines.build_tts(settings)
     worker = PipelineWorker(

@@ -50,7 +50,7 @@ def _fills(profile: BusinessProfile, u: Understanding, expect: str | None) -> bo
         return u.name is not None and bool(u.name.last)
     if expect == "last_name":
         return bool(u.last_name) or (u.name is not None and bool(u.name.last))
-    if expect == "reason":
+    if expect in ("reason", None):  # None: the greeting's open "How can I help you today?"
         return u.reason is not None and reason_is_known(profile, u.reason)
     if expect == "anything_else":  # "no, that's all"; a "yes" goes on to say what else
         return u.done
