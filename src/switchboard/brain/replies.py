@@ -49,9 +49,6 @@ _YES_NO_WORDS = [
     "no thanks",
     "nothing else",
     "thank you",
-    "no thank you",
-    "okay thank you",
-    "that's everything",
     "goodbye",
 ]
 
@@ -150,11 +147,8 @@ def expect_phrases(profile: BusinessProfile, expect: str | None) -> list[str]:
     if expect == "phone":
         return list(_DIGIT_WORDS)
     if expect == "anything_else":
-        # Asked right after the callback number is read back, but no digit words: the grammar
-        # takes one phrase between a few carrier words, so a lone digit was its best fit for
-        # "okay, thank you" ("okay eight to"). A corrected number is a long digit run, which
-        # the general and domain models hear.
-        return list(_YES_NO_WORDS)
+        # Asked right after the callback number is read back: a correction is digits.
+        return list(dict.fromkeys([*_YES_NO_WORDS, *_DIGIT_WORDS]))
     if expect == "yes_no":
         return list(_YES_NO_WORDS)
     if expect == "reason":
