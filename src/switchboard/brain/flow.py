@@ -31,6 +31,7 @@ from switchboard.brain.replies import (
     safe_caller_words,
     unforbidden,
 )
+from switchboard.brain.text import normalize
 from switchboard.brain.understanding import Understanding, understand
 from switchboard.postcall.dates import resolve_date
 from switchboard.profiles import BusinessProfile
@@ -485,7 +486,9 @@ def step(
             req = replace(req, patient_name=f"{req.first_name} {req.last_name}")
             state = replace(state, request=req)
             changed = True
-        elif state.expect == "anything_else" and (u.yes is not None or u.ack_only):
+        elif state.expect == "anything_else" and (
+            u.yes is not None or u.ack_only or _closing_with_noise(u)
+        ):
             return _goodbye(profile, state)
         elif state.expect == "name" and u.yes is not None:
             pass
@@ -504,6 +507,25 @@ def step(
     if state.mode == "open" and not handled_question and not changed:
         return _ask(profile, state)
     return _ask(profile, state, ack)
+
+
+_CLOSING_WORDS = frozenset({"okay", "ok", "bye", "goodbye", "thanks", "thank"})
+# ... unless the caller is going on: "okay, wait", "okay, one more thing", "okay, and also"
+_GOING_ON_WORDS = frozenset({"wait", "more", "another", "also", "actually", "question", "but"})
+_SHORT_NOISE = 5  # words
+
+
+def _closing_with_noise(u: Understanding) -> bool:
+    """A short "okay, thank you" / "okay, bye" the recognizer garbled ("the okay eight"), said
+    to "anything else?": it held nothing the flow understood (no fact, question or request;
+    callers only reach here then), so it closes the call rather than making the caller repeat
+    a courtesy."""
+    words = normalize(u.text).split()
+    return (
+        0 < len(words) <= _SHORT_NOISE
+        and any(w in _CLOSING_WORDS for w in words)
+        and not any(w in _GOING_ON_WORDS for w in words)
+    )
 
 
 def _not_understood(

@@ -54,6 +54,13 @@ CARRIER_WORDS = (
 
 #: Kinds whose answer is a sequence of phrases (digits), not one phrase.
 SEQUENCE_KINDS = frozenset({"phone", "digits", "number", "phone_number"})
+#: Kinds whose answer is a short phrase *or* a whole phone number (the question right after the
+#: callback number is read back): their digit words only come as a run of at least
+#: MIN_NUMBER_DIGITS, so a lone digit between carrier words cannot stand in for "okay, thank
+#: you" ("okay eight to", heard in audio scenarios).
+PHRASE_OR_NUMBER_KINDS = frozenset({"anything_else"})
+MIN_NUMBER_DIGITS = 7
+DIGIT_WORDS = frozenset("zero oh one two three four five six seven eight nine".split())
 
 #: The grammar result replaces the general LM's only when ``(lm_score - grammar_score) /
 #: frames`` is at most this (pocketsphinx's scaled log units, ``get_logmath().log``), i.e. the
@@ -197,16 +204,26 @@ def build_hint_grammar(
         if phones:
             lexicon.setdefault(word, phones)
             fillers.append(word)
-    body = " | ".join(alternatives)
+    kind_l = (kind or "").lower()
+    digits = [a for a in alternatives if a in DIGIT_WORDS]
+    rules = ""
+    if kind_l in PHRASE_OR_NUMBER_KINDS and digits and len(digits) < len(alternatives):
+        phrases_only = [a for a in alternatives if a not in DIGIT_WORDS]
+        body = " | ".join(phrases_only)
+        run = " ".join(["<digit>"] * MIN_NUMBER_DIGITS) + " (<digit>)*"
+        rules = f"<digit> = {' | '.join(digits)};\n"
+        core = f"(<phrase> | {run})"
+    else:
+        body = " | ".join(alternatives)
+        core = "(<phrase>)+" if kind_l in SEQUENCE_KINDS else "<phrase>"
     filler = " | ".join(sorted(set(fillers)))
     # Bounded filler runs: a free filler loop lets the grammar swallow any sentence.
     before = " ".join(["[<filler>]"] * MAX_FILLERS_BEFORE)
     after = " ".join(["[<filler>]"] * MAX_FILLERS_AFTER)
-    core = "(<phrase>)+" if (kind or "").lower() in SEQUENCE_KINDS else "<phrase>"
     utt = f"{before} {core} {after}"
     jsgf = (
         "#JSGF V1.0;\ngrammar hint;\n"
-        f"<phrase> = {body};\n<filler> = {filler};\npublic <utt> = {utt};\n"
+        f"<phrase> = {body};\n{rules}<filler> = {filler};\npublic <utt> = {utt};\n"
     )
     return jsgf, lexicon, stats
 

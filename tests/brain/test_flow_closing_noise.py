@@ -1,0 +1,35 @@
+"""A garbled "okay, thank you" to "anything else?" closes the call; going on does not."""
+
+import pytest
+
+from support import play_flow
+
+BOOKING = [
+    "I'd like to book an eye exam.",
+    "Kendall.",
+    "Maria Lopez.",
+    "Aetna.",
+    "Monday morning.",
+]
+
+
+@pytest.mark.parametrize(
+    ("heard", "closes"),
+    [
+        ("the okay eight", True),  # "Okay." after the emergency line, as heard
+        ("okay eight and you", True),  # "Okay, thank you."
+        ("the okay eight about i've", True),  # "Okay, bye."
+        ("okay goodbye it", True),
+        ("okay wait", False),
+        ("okay one more thing", False),
+        ("okay but what are your hours", False),
+        ("purple monkey dishwasher", False),
+        ("okay so the thing is that my daughter also", False),  # too long to be a courtesy
+    ],
+)
+def test_anything_else_answer(heard, closes):
+    state, replies = play_flow([*BOOKING, heard])
+    assert replies[-2].expect == "anything_else"
+    assert state.ended is closes
+    if closes:
+        assert replies[-1].end_call and state.outcome == "request_captured"
