@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from pipecat.frames.frames import (
@@ -24,13 +25,16 @@ PARAMS = PipelineParams(audio_in_sample_rate=8000, audio_out_sample_rate=8000)
 class FakeModel:
     """Answers a fixed probability and remembers how much audio it was given."""
 
-    def __init__(self, probability: float = 0.9, *, fail: bool = False) -> None:
+    def __init__(self, probability: float = 0.9, *, fail: bool = False, delay: float = 0.0):
         self.probability = probability
         self.fail = fail
+        self.delay = delay
         self.calls: list[int] = []
 
     async def __call__(self, pcm: bytes, rate: int) -> TurnPrediction:
         self.calls.append(len(pcm))
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.fail:
             raise RuntimeError("model broke")
         return TurnPrediction(self.probability, 1.0)
@@ -102,27 +106,36 @@ def office_answered(text: str, expect: str | None) -> bool:
     return expect == "office" and "kendall" in text
 
 
-async def test_a_turn_that_answers_the_question_is_released_without_waiting_for_the_model():
-    turn = EndOfTurnProcessor(
-        max_pause_secs=3.0, predictor=FakeModel(0.1), answered=office_answered
-    )
-    turn.set_expectation("office")
+async def _office_answer_after(expect: str, calls: list[str] | None = None):
+    """'kendall i think' said after the agent asked for ``expect``; the model says unfinished."""
+
+    def answered(text: str, asked: str | None) -> bool:
+        if calls is not None:
+            calls.append(text)
+        return office_answered(text, asked)
+
+    # the model answers after the transcript, so the pause is judged twice
+    model = FakeModel(0.1, delay=0.1)
+    turn = EndOfTurnProcessor(max_pause_secs=3.0, predictor=model, answered=answered)
+    turn.set_expectation(expect)
     down, _ = await run_test(
         turn, frames_to_send=segment("kendall i think", pause=0.4), pipeline_params=PARAMS
     )
+    return turn, down
+
+
+async def test_a_turn_that_answers_the_question_is_released_without_waiting_for_the_model():
+    turn, down = await _office_answer_after("office")
     assert [t.text for t in kinds(down, TranscriptionFrame)] == ["kendall i think"]
     assert turn.stats.released_by == {"answers the question": 1}
 
 
 async def test_the_same_words_after_another_question_wait_for_the_model():
-    turn = EndOfTurnProcessor(
-        max_pause_secs=3.0, predictor=FakeModel(0.1), answered=office_answered
-    )
-    turn.set_expectation("name")
-    down, _ = await run_test(
-        turn, frames_to_send=segment("kendall i think", pause=0.4), pipeline_params=PARAMS
-    )
+    calls: list[str] = []
+    _, down = await _office_answer_after("name", calls)
     assert not kinds(down, TranscriptionFrame)
+    # judged at the transcript and again at the model's answer; understood only once
+    assert calls == ["kendall i think"]
 
 
 async def test_a_failing_answered_check_never_stalls_the_turn():

@@ -93,6 +93,7 @@ class EndOfTurnProcessor(FrameProcessor):
     ) -> None:
         super().__init__(**kwargs)
         self._answered = answered
+        self._answered_memo: tuple[str, str | None, bool] | None = None  # one pause's answer
         self._max_pause = max_pause_secs
         self._threshold = threshold
         self._predictor: Predictor = predictor or smart_turn.predict
@@ -247,13 +248,20 @@ class EndOfTurnProcessor(FrameProcessor):
             await self._release(decision.reason)
 
     def _answers(self, text: str) -> bool:
+        """The answered check, run once per text: a pause is judged again when smart-turn's
+        result arrives, with the same words."""
         if self._answered is None or not text.strip():
             return False
+        memo = self._answered_memo
+        if memo is not None and memo[:2] == (text, self._expect):
+            return memo[2]
         try:
-            return self._answered(text, self._expect)
+            answered = self._answered(text, self._expect)
         except Exception as exc:  # understanding must never stall a turn
             logger.warning(f"{self}: answered-check failed ({exc!r}); judging without it")
-            return False
+            answered = False
+        self._answered_memo = (text, self._expect, answered)
+        return answered
 
     async def _release(self, reason: str) -> None:
         held, transcript = self._held, self._last_transcript
