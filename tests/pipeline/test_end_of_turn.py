@@ -194,3 +194,22 @@ async def test_speech_over_the_agent_is_not_held():
         pipeline_params=PARAMS,
     )
     assert [t.text for t in kinds(down, TranscriptionFrame)] == ["stop"]
+
+
+class YieldingModel(FakeModel):
+    """Like the real model (run in an executor): its answer comes back after a yield, while the
+    transcript's own handling is still under way."""
+
+    async def __call__(self, pcm: bytes, rate: int) -> TurnPrediction:
+        await asyncio.sleep(0)
+        return await super().__call__(pcm, rate)
+
+
+async def test_a_pause_judged_complete_twice_at_once_releases_the_turn_once():
+    turn = EndOfTurnProcessor(max_pause_secs=5.0, predictor=YieldingModel(0.9))
+    down, _ = await run_test(
+        turn, frames_to_send=segment("the downtown office", pause=0.6), pipeline_params=PARAMS
+    )
+    assert [t.text for t in kinds(down, TranscriptionFrame)] == ["the downtown office"]
+    assert len(kinds(down, VADUserStoppedSpeakingFrame)) == 1
+    assert turn.stats.turns == 1

@@ -268,11 +268,13 @@ class EndOfTurnProcessor(FrameProcessor):
         if held is None:
             return
         text = " ".join(t for t in self._texts if t.strip())
+        # Take the turn before any await: the transcript's handler and smart-turn's result can
+        # both judge the same pause complete, and the second must find nothing to release.
+        self._reset()
         self.stats.turns += 1
         self.stats.released_by[reason] = self.stats.released_by.get(reason, 0) + 1
         self._pause += 1
         await self._cancel_pause_tasks()
-        self._reset()
         await self.push_frame(held)
         if transcript is not None and text:
             await self.push_frame(
