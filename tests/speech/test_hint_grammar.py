@@ -1,0 +1,30 @@
+"""The hint grammars themselves (no audio, no flite): what a question lets the recognizer hear."""
+
+from __future__ import annotations
+
+from pocketsphinx import Decoder
+
+from switchboard.brain.replies import expect_phrases
+from switchboard.profiles import ProfileRegistry, default_profiles_dir
+from switchboard.speech.recognizer import GENERAL_OPTIONS, build_hint_grammar
+
+
+def _grammar(kind: str, phrases: list[str]) -> str:
+    lookup = Decoder(**GENERAL_OPTIONS).lookup_word
+    built = build_hint_grammar(kind, phrases, lookup)
+    assert built is not None
+    return built[0]
+
+
+def test_after_the_read_back_digits_come_only_as_a_whole_number_not_one_by_one():
+    profile = ProfileRegistry.load_dir(default_profiles_dir()).default
+    jsgf = _grammar("anything_else", expect_phrases(profile, "anything_else"))
+    phrase_rule = next(line for line in jsgf.splitlines() if line.startswith("<phrase> ="))
+    assert "thank you" in phrase_rule and " eight" not in phrase_rule
+    assert "<digit> = " in jsgf and "(<phrase> | " + " ".join(["<digit>"] * 7) in jsgf
+
+
+def test_other_questions_keep_their_phrase_grammar():
+    jsgf = _grammar("phone", ["five", "five", "one"])
+    assert "(<phrase>)+" in jsgf and "<digit>" not in jsgf
+    assert "<digit>" not in _grammar("office", ["kendall", "coral gables"])
