@@ -61,6 +61,12 @@ SEQUENCE_KINDS = frozenset({"phone", "digits", "number", "phone_number"})
 PHRASE_OR_NUMBER_KINDS = frozenset({"anything_else"})
 MIN_NUMBER_DIGITS = 7
 DIGIT_WORDS = frozenset("zero oh one two three four five six seven eight nine".split())
+#: A grammar result that reads a number (MIN_NUMBER_DIGITS digit words or more) is kept only when
+#: the free decoders heard at least this many digit words too. Callers who say a number get
+#: 7-10 digit words from the general or domain LM (measured on flite numbers in sentences);
+#: without the check the digit grammar fitted "OK, I'd like to come in for an eye exam then",
+#: which the domain LM heard right, as "okay i'd like two two oh nine four two nine two".
+MIN_FREE_DIGITS_FOR_NUMBER = 3
 
 #: The grammar result replaces the general LM's only when ``(lm_score - grammar_score) /
 #: frames`` is at most this (pocketsphinx's scaled log units, ``get_logmath().log``), i.e. the
@@ -463,12 +469,14 @@ class Utterance:
         hyp = self.general.hyp()
         frames = self.general.n_frames()
         text = hyp.hypstr.strip() if hyp is not None else ""
+        free_digits = _digit_count(text)
         score = _log_score(self.general, hyp)
         source = "lm"
         if self.domain is not None:
             self.domain.end_utt()
             dom_hyp = self.domain.hyp()
             dom_text = dom_hyp.hypstr.strip() if dom_hyp is not None else ""
+            free_digits = max(free_digits, _digit_count(dom_text))
             if dom_text and frames > 0:
                 dom_score = _log_score(self.domain, dom_hyp)
                 self.last_domain_gap = (dom_score - score) / frames
@@ -482,14 +490,14 @@ class Utterance:
                 and hint_hyp.hypstr.strip()
                 and frames > 0
                 and not self._mentions_phrase(text)
+                and not _invents_number(hint_hyp.hypstr, free_digits)
             ):
                 # Both searches saw the same frames: compare path scores per frame.
                 hint_score = _log_score(self.hint, hint_hyp)
                 gap = (score - hint_score) / frames
                 self.last_gap = gap
                 if gap <= self._margin or not text:
-                    words = [w for w in hint_hyp.hypstr.split() if w not in _HESITATIONS]
-                    text, score, source = " ".join(words), hint_score, "hint"
+                    text, score, source = _without_hesitations(hint_hyp.hypstr), hint_score, "hint"
         self.cpu_s += time.process_time() - cpu
         return Recognition(
             text=_clean(text),
@@ -514,6 +522,28 @@ class Utterance:
                 decoder.end_utt()
             except RuntimeError:
                 pass
+
+
+def _without_hesitations(text: str) -> str:
+    """Drop the grammar's filler hesitations; "oh" next to a digit word is a zero and stays."""
+    words = text.split()
+    kept = []
+    for i, word in enumerate(words):
+        if word in _HESITATIONS:
+            near = words[max(0, i - 1) : i] + words[i + 1 : i + 2]
+            if word != "oh" or not any(w in DIGIT_WORDS - {"oh"} for w in near):
+                continue
+        kept.append(word)
+    return " ".join(kept)
+
+
+def _digit_count(text: str) -> int:
+    return sum(1 for w in words_of(text) if w in DIGIT_WORDS)
+
+
+def _invents_number(hint_text: str, free_digits: int) -> bool:
+    """Whether a grammar result reads a number the free decoders did not hear at all."""
+    return _digit_count(hint_text) >= MIN_NUMBER_DIGITS and free_digits < MIN_FREE_DIGITS_FOR_NUMBER
 
 
 def _log_score(decoder, hyp) -> int:

@@ -1,0 +1,118 @@
+"""Which decoder's words an utterance keeps: general LM, domain LM or the question's grammar.
+
+The decoders are stand-ins with fixed hypotheses and path scores, so the choice rules in
+``Utterance.finish`` are checked exactly; ``test_hints.py`` checks them on real speech.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from switchboard.speech.recognizer import Utterance
+
+FRAMES = 100
+
+
+@dataclass
+class _Hyp:
+    hypstr: str
+    score: float
+
+
+class _LogMath:
+    def log(self, value: float) -> int:
+        return int(value)
+
+    def get_zero(self) -> int:
+        return -(10**9)
+
+
+class _Decoder:
+    """Enough of pocketsphinx.Decoder for Utterance: a fixed hypothesis with a log score."""
+
+    def __init__(self, text: str, log_score: int) -> None:
+        self._hyp = _Hyp(text, float(log_score)) if text else None
+
+    def set_cmn(self, cmn: str) -> None: ...
+    def start_utt(self) -> None: ...
+    def process_raw(self, audio: bytes, no_search: bool, full: bool) -> None: ...
+    def end_utt(self) -> None: ...
+
+    def get_cmn(self, update: bool) -> str:
+        return "45"
+
+    def hyp(self) -> _Hyp | None:
+        return self._hyp
+
+    def n_frames(self) -> int:
+        return FRAMES
+
+    def get_logmath(self) -> _LogMath:
+        return _LogMath()
+
+
+# Scores are positive stand-ins for pocketsphinx log scores: higher is better, and the hint
+# here always beats the free decoders by 10 per frame, far past the margin.
+CASES = [
+    pytest.param(
+        "okay i'd like to come in for an eye exam",
+        "okay i'd like two two oh nine four two nine two",
+        "okay i'd like to come in for an eye exam",
+        id="a sentence with no digits is not read as a number",
+    ),
+    pytest.param(
+        "call me at three oh five two two two nine eight seven six",
+        "three oh five two two two nine eight seven six",
+        "three oh five two two two nine eight seven six",
+        id="a number the free decoders heard is read by the grammar",
+    ),
+    pytest.param(
+        "call me at three to five to two nine",
+        "three oh five two two two nine eight seven six",
+        "three oh five two two two nine eight seven six",
+        id="a number half heard by the free decoders is still read by the grammar",
+    ),
+    pytest.param(
+        "the weather",
+        "okay thank you",
+        "okay thank you",
+        id="a short phrase answer is read by the grammar",
+    ),
+]
+
+
+@pytest.mark.parametrize(("free", "grammar", "kept"), CASES)
+def test_the_grammar_may_not_invent_a_number_the_free_decoders_did_not_hear(
+    free: str, grammar: str, kept: str
+) -> None:
+    general = _Decoder(free, 1000)
+    hint = _Decoder(grammar, 1000 + 10 * FRAMES)
+    utt = Utterance(general, hint, phrases=["thank you"])
+    assert utt.finish().text == kept
+
+
+def test_digits_heard_by_the_domain_lm_count_as_heard() -> None:
+    general = _Decoder("free my yes", 1000)
+    domain = _Decoder("three oh five two two two", 1000)
+    hint = _Decoder("three oh five two two two nine eight seven six", 1000 + 10 * FRAMES)
+    utt = Utterance(general, hint, phrases=["okay"], domain=domain)
+    assert utt.finish().source == "hint"
+
+
+@pytest.mark.parametrize(
+    ("grammar", "kept"),
+    [
+        ("three oh five two", "three oh five two"),
+        ("oh five five five", "oh five five five"),
+        ("uh kendall", "kendall"),
+        ("oh the kendall office", "the kendall office"),
+        ("um no thank you oh", "no thank you"),
+    ],
+)
+def test_the_grammar_result_drops_hesitations_but_keeps_oh_read_as_zero(
+    grammar: str, kept: str
+) -> None:
+    utt = Utterance(_Decoder("", 0), _Decoder(grammar, 1000), phrases=["kendall"])
+    assert utt.finish().text == kept
