@@ -6,7 +6,11 @@ from pocketsphinx import Decoder
 
 from switchboard.brain.replies import expect_phrases
 from switchboard.profiles import ProfileRegistry, default_profiles_dir
-from switchboard.speech.recognizer import GENERAL_OPTIONS, build_hint_grammar
+from switchboard.speech.recognizer import (
+    GENERAL_OPTIONS,
+    build_hint_grammar,
+    letters_pronunciation,
+)
 
 
 def _grammar(kind: str, phrases: list[str]) -> str:
@@ -28,3 +32,19 @@ def test_other_questions_keep_their_phrase_grammar():
     jsgf = _grammar("phone", ["five", "five", "one"])
     assert "(<phrase>)+" in jsgf and "<digit>" not in jsgf
     assert "<digit>" not in _grammar("office", ["kendall", "coral gables"])
+
+
+def test_a_plan_said_as_letters_is_in_the_grammar_as_its_letters():
+    lookup = Decoder(**GENERAL_OPTIONS).lookup_word
+    built = build_hint_grammar("insurance", ["VSP", "EyeMed", "Aetna"], lookup)
+    assert built is not None
+    jsgf, lexicon, stats = built
+    assert "vsp" in jsgf and lexicon["vsp"] == "V IY EH S P IY"
+    assert stats.skipped_phrases == 0
+
+
+def test_only_short_unknown_words_are_spelled_as_letters():
+    lookup = Decoder(**GENERAL_OPTIONS).lookup_word
+    assert letters_pronunciation("ppo", lookup) == "P IY P IY OW"
+    assert letters_pronunciation("qzxvw", lookup) is None  # too long for an acronym
+    assert letters_pronunciation("a", lookup) is None

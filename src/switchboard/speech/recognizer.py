@@ -110,7 +110,7 @@ class GrammarStats:
 
     phrases: int = 0
     words: int = 0
-    compound_words: int = 0  # missing words spelled from dictionary pieces
+    compound_words: int = 0  # missing words spelled from dictionary pieces or letters
     skipped_words: int = 0  # missing words nobody could spell
     skipped_phrases: int = 0
     missing: list[str] = field(default_factory=list)
@@ -149,6 +149,20 @@ def compound_pronunciation(word: str, lookup: Callable[[str], str | None]) -> st
     return " ".join(final[1])
 
 
+#: Longest unknown word spelled out letter by letter (an acronym such as "VSP" or "PPO").
+MAX_ACRONYM_LETTERS = 4
+
+
+def letters_pronunciation(word: str, lookup: Callable[[str], str | None]) -> str | None:
+    """Say a short unknown word as its letters ("vsp" = V IY EH S P IY), as callers say plans."""
+    if not 2 <= len(word) <= MAX_ACRONYM_LETTERS or not word.isalpha():
+        return None
+    letters = [lookup(letter) for letter in word]
+    if not all(letters):
+        return None
+    return " ".join(letters)  # type: ignore[arg-type]
+
+
 def pronounce(
     phrases: Iterable[str], lookup: Callable[[str], str | None]
 ) -> tuple[list[str], dict[str, str], GrammarStats]:
@@ -156,7 +170,8 @@ def pronounce(
 
     Returns ``(kept, {word: phones}, stats)``: ``kept`` holds, in order and with repeats, each
     phrase (as dictionary words) whose every word could be pronounced, from the dictionary or
-    spelled from its pieces. A phrase with a word nobody can pronounce is dropped and counted.
+    spelled from its pieces or, when short, its letters. A phrase with a word nobody can
+    pronounce is dropped and counted.
     """
     stats = GrammarStats()
     lexicon: dict[str, str] = {}
@@ -175,7 +190,9 @@ def pronounce(
             if token not in unknown:
                 phones = lookup(token)
                 if not phones:
-                    phones = compound_pronunciation(token, lookup)
+                    phones = compound_pronunciation(token, lookup) or letters_pronunciation(
+                        token, lookup
+                    )
                     if phones:
                         stats.compound_words += 1
                 if phones:
