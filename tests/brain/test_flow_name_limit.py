@@ -97,3 +97,21 @@ def test_the_name_is_asked_at_most_three_times_when_other_facts_keep_coming_inst
     assert sum(r.expect == "name" for r in replies) == 3
     assert state.outcome == "request_captured" and state.request.preferred_time
     assert replies[-1].expect == "anything_else"
+    # The name was given up on after three asks: what was first heard is kept, marked.
+    assert state.request.patient_name == "Roberto Hours (name unclear)"
+    assert state.request.first_name == ""
+
+
+def test_a_name_given_up_on_with_nothing_name_like_heard_is_still_marked_for_staff():
+    state, replies = play_flow(
+        [
+            "I'd like to book a glaucoma check.",
+            "Hialeah.",
+            "Medicare.",
+            "Monday at ten in the morning.",
+            "Next week.",
+        ]
+    )
+    assert sum(r.expect == "name" for r in replies) == 3
+    assert state.request.patient_name == "(name unclear)"
+    assert state.outcome == "request_captured"

@@ -343,6 +343,39 @@ def test_office_correction_beats_name_reading():
     assert u.office.office_id == "coral-gables" and u.name is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expect", "office_id", "insurance"),
+    [
+        ("Peter Brown, and it's the Kendall office.", "name", "kendall", None),
+        ("peter brown and it's the kendall office", "name", "kendall", None),
+        ("Peter Brown from Kendall", "name", "kendall", None),
+        ("Peter Brown, Kendall.", "name", "kendall", None),
+        ("This is Peter Brown, Kendall office please.", None, "kendall", None),
+        ("peter brown and i have aetna", "name", None, "Aetna"),
+        ("Peter Brown, and I have Aetna.", "name", None, "Aetna"),
+    ],
+)
+def test_a_name_said_with_another_fact_keeps_both(text, expect, office_id, insurance):
+    u = understand(PROFILE, text, expect=expect)
+    assert u.name == PersonName("Peter", "Brown")
+    assert (u.office.office_id if u.office else None) == office_id
+    assert (u.insurance.value if u.insurance else None) == insurance
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["roberto do you hours", "peter and i need an exam", "sure of eye have sure"],
+)
+def test_words_after_a_name_need_a_joining_word_or_a_comma(text):
+    name = understand(PROFILE, text, expect="name").name
+    assert name is None or not name.last
+
+
+def test_an_office_name_alone_or_as_a_surname_stays_a_name():
+    assert understand(PROFILE, "Mary Kendall", expect="name").name == PersonName("Mary", "Kendall")
+    assert understand(PROFILE, "Kendall", expect="name").name == PersonName("Kendall")
+
+
 def test_a_plan_is_not_a_name():
     assert understand(PROFILE, "Aetna.", expect="name").name is None
     assert understand(PROFILE, "Medicare.", expect="last_name").last_name is None

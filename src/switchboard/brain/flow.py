@@ -203,7 +203,7 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
             return _asked_name(state), phrases.ask_name, "name"
         if _may_ask_name(state) and req.first_name and not req.last_name:
             return _asked_name(state), fill(phrases.ask_last_name, first_name=first), "last_name"
-        return _wrap_up(profile, state, recap=False)
+        return _wrap_up(profile, _name_given_up(state), recap=False)
     if state.mode == "booking":
         if not req.reason and state.reason_asks < MAX_REASON_ASKS:
             state = replace(state, reason_asks=state.reason_asks + 1)
@@ -214,6 +214,7 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
             return _asked_name(state), phrases.ask_name, "name"
         if _may_ask_name(state) and req.first_name and not req.last_name:
             return _asked_name(state), fill(phrases.ask_last_name, first_name=first), "last_name"
+        state = _name_given_up(state)
         if not state.insurance_asked and not req.insurance:
             state = replace(state, insurance_asked=True)
             return state, fill(phrases.ask_insurance, first_name=first), "insurance"
@@ -225,6 +226,18 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
     if not (state.answered or state.questions or state.message or state.emergency):
         return state, phrases.ask_reason, None
     return state, phrases.ask_anything_else, "anything_else"
+
+
+def _name_given_up(state: FlowState) -> FlowState:
+    """The name asked for as often as allowed and still not whole: keep what was heard, marked
+    for staff (they have the recording), rather than no name at all."""
+    req = state.request
+    if _may_ask_name(state) or (req.first_name and req.last_name) or req.patient_name:
+        return state
+    loose = loose_name(state.heard_name)
+    heard = loose.full if loose else ""
+    marked = f"{req.first_name or heard} (name unclear)".strip()
+    return replace(state, request=replace(req, patient_name=marked))
 
 
 def _may_ask_name(state: FlowState) -> bool:
@@ -546,13 +559,7 @@ def _not_understood(
             heard_name=state.heard_name or heard_words,
         )
         if state.name_misses >= MAX_NAME_MISSES:
-            # Keep what was heard for staff (they have the recording) and move on.
-            loose = loose_name(state.heard_name)
-            heard = loose.full if loose else ""
-            known = state.request.first_name
-            marked = f"{known or heard} (name unclear)".strip()
-            state = replace(state, request=replace(state.request, patient_name=marked))
-            return _ask(profile, state)
+            return _ask(profile, state)  # _next keeps what was heard and moves on
     if state.expect == "office" and not u.question:
         state = replace(state, office_misses=state.office_misses + 1)
         if state.office_misses >= MAX_OFFICE_MISSES and state.mode == "booking":

@@ -13,6 +13,7 @@ __all__ = [
     "extract_name",
     "loose_name",
     "spelled_word",
+    "split_name",
     "title_name",
 ]
 
@@ -121,7 +122,8 @@ def _name_words(candidate: list[str], *, strict: bool) -> list[str]:
     return out
 
 
-def _split(words: list[str]) -> PersonName:
+def split_name(words: list[str]) -> PersonName:
+    """A name from its words, in order: first name (two words when compound) and the rest."""
     names = [title_name(w) for w in words]
     if len(names) == 1:
         return PersonName(names[0])
@@ -132,6 +134,35 @@ def _split(words: list[str]) -> PersonName:
     if compound:
         return PersonName(" ".join(names[:2]), " ".join(names[2:]))
     return PersonName(names[0], " ".join(names[1:]))
+
+
+#: Words that may join a name to the rest of an answer when the transcript has no commas
+#: ("maria gonzalez and i have aetna", "peter brown from kendall").
+_JOINERS = frozenset("and from at in with for i i'm i've it's my calling".split())
+
+
+def _leading_name(text: str, low: str, *, spelled: bool) -> list[str] | None:
+    """The name that opens an answer to "may I have your name?", or None."""
+    candidate = re.sub(r"^(?:(?:yes|yeah|sure|ok|okay|um|uh|so|well)\s+)+", "", low).split()
+    candidate = [w for w in candidate if w not in TITLES]
+    found = _name_words(candidate, strict=True)
+    if len(found) == len(candidate) or spelled:
+        return found
+    # Anything besides the name ("Maria, and I want…") must follow a comma/stop, or, in a
+    # transcript without punctuation, a joining word after a first and last name.
+    rest = candidate[len(found) :]
+    if 2 <= len(found) <= 3 and rest[0] in _JOINERS and len(rest) > 1:
+        return found
+    first_clause = normalize(re.split(r"[,;!?]|\.(?:\s|$)", text, maxsplit=1)[0]).split()
+    first_clause = [w for w in first_clause if w not in TITLES]
+    found = _name_words(first_clause, strict=True)
+    rest = first_clause[len(found) :]
+    if len(first_clause) == 2 and len(found) == 1 and rest[0] not in _NOT_SURNAME:
+        # "Hannah Wright" heard as "hannah right": two words asked for, two given.
+        return first_clause
+    if not found or not all(w in TRAILING_NOISE for w in rest):
+        return None
+    return found
 
 
 def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
@@ -150,30 +181,19 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
     if cue is None and not expecting:
         # "(hi,) this is …" opening the call; a recognizer may put a stray word first.
         cue = re.search(r"^(?:[a-z']+ )?this is\b", low)
+    found: list[str] = []
     if cue is not None:
         found = _name_words(low[cue.end() :].split(), strict=False)
-    elif expecting:
-        candidate = re.sub(r"^(?:(?:yes|yeah|sure|ok|okay|um|uh|so|well)\s+)+", "", low).split()
-        candidate = [w for w in candidate if w not in TITLES]
-        found = _name_words(candidate, strict=True)
-        if len(found) != len(candidate) and not spelled:
-            # Anything besides the name ("Maria, and I want…") must follow a comma/stop.
-            first_clause = normalize(re.split(r"[,;!?]|\.(?:\s|$)", text, maxsplit=1)[0]).split()
-            first_clause = [w for w in first_clause if w not in TITLES]
-            found = _name_words(first_clause, strict=True)
-            rest = first_clause[len(found) :]
-            if len(first_clause) == 2 and len(found) == 1 and rest[0] not in _NOT_SURNAME:
-                # "Hannah Wright" heard as "hannah right": two words asked for, two given.
-                found = first_clause
-            elif not found or not all(w in TRAILING_NOISE for w in rest):
-                return None
-    else:
+    if not found and expecting:
+        # No cue, or a cue later in the answer ("Peter Brown, and it's the Kendall office").
+        found = _leading_name(text, low, spelled=bool(spelled)) or []
+    elif cue is None:
         return None
     if not found:
         if spelled and expecting:
             return PersonName(spelled)
         return None
-    name = _split(found)
+    name = split_name(found)
     stated_last = re.search(r"\blast name(?: is|'s)? ([a-z][a-z'-]+)", low)
     if stated_last and stated_last.group(1) not in NOT_NAME:
         name = PersonName(name.first, title_name(stated_last.group(1)))
@@ -199,7 +219,7 @@ def loose_name(text: str) -> PersonName | None:
     ]
     if not words:
         return None
-    return _split(words[:3])
+    return split_name(words[:3])
 
 
 def extract_last_name(text: str) -> str | None:

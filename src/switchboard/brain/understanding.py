@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from switchboard.brain.knowledge import Answer, answer_question, classify_question, is_question
-from switchboard.brain.names import PersonName, extract_last_name, extract_name
+from switchboard.brain.names import PersonName, extract_last_name, extract_name, split_name
 from switchboard.brain.numbers import extract_phone
 from switchboard.brain.places import InsuranceMatch, OfficeMatch, match_insurance, match_office
 from switchboard.brain.text import Token, normalize, tokens
@@ -457,6 +457,15 @@ class Understanding:
         )
 
 
+def _without_trailing_place(name: PersonName, place: str) -> PersonName:
+    """"Peter Brown, Kendall" read as one name: the office's words at its end are not a name."""
+    words = normalize(name.full).split()
+    tail = normalize(place).split()
+    if tail and len(words) - len(tail) >= 2 and words[-len(tail) :] == tail:
+        return split_name(words[: -len(tail)])
+    return name
+
+
 def understand(
     profile: BusinessProfile,
     text: str,
@@ -503,6 +512,9 @@ def understand(
 
     correction = bool(_CORRECTION_RE.search(low))
     office = match_office(profile, text)
+    if name is not None and office is not None:
+        name = _without_trailing_place(name, office.heard)
+        name_words = frozenset(normalize(name.full).split())
     if name is not None and office is not None:
         if normalize(office.heard) in normalize(name.full):
             # "Kendall" as an answer to "your name?" is a name, unless the caller is
