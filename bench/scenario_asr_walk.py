@@ -17,7 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from switchboard.brain import flow
+from switchboard.brain.answered import choose_heard
+from switchboard.brain.dialogue import state_as_dict
 from switchboard.profiles import ProfileRegistry, default_profiles_dir
+from switchboard.simulator.expectations import _check_request
 from switchboard.simulator.scenario import load_scenarios
 from switchboard.simulator.voice import synthesize_caller_sync
 from switchboard.speech.domain_corpus import domain_sentences
@@ -37,7 +40,7 @@ def main(args: argparse.Namespace) -> None:
     hints = HintCache(factory)
     general = factory.general()
     domains = DomainModels(factory, {p.id: domain_sentences(p) for p in registry})
-    errors = words = matched = judged = 0
+    errors = words = matched = judged = all_keys = 0
     for sc in load_scenarios(args.paths):
         profile = registry.for_called_number(sc.business)
         domain = None if args.no_domain else domains.get(profile.id)
@@ -58,8 +61,10 @@ def main(args: argparse.Namespace) -> None:
             hints.release(hint)
             e, n = word_errors(" ".join(words_of(said)), heard.text)
             errors, words = errors + e, words + n
-            lines.append(f"    {said!r} -> {heard.text!r} ({heard.source})")
-            state, answer = flow.step(profile, state, heard.text)
+            acted = choose_heard(profile, heard.text, heard.alternatives, state.expect)
+            taken = f" -> acted on {acted!r}" if acted != heard.text else ""
+            lines.append(f"    {said!r} -> {heard.text!r} ({heard.source}){taken}")
+            state, answer = flow.step(profile, state, acted)
             if answer is not None:
                 reply = answer
                 lines.append(f"      agent: {reply.text}")
@@ -71,14 +76,23 @@ def main(args: argparse.Namespace) -> None:
         ok = (expect.outcome in (None, state.outcome)) and (
             not office or office == state.request.office
         )
+        misses = (
+            _check_request(expect.request.fields_set(), state_as_dict(state.request))
+            if expect.request
+            else []
+        )
         if not silent:
             judged += 1
             matched += ok
+            all_keys += ok and not misses
         mark = "skip" if silent else ("ok  " if ok else "MISS")
         print(f"{mark} {sc.name}: outcome={state.outcome} office={state.request.office!r}")
+        for miss in misses:
+            print(f"       {miss}")
         if args.verbose or (not ok and not silent):
             print("\n".join(lines))
     print(f"outcome+office match {matched}/{judged} (silences/hang-ups not judged)")
+    print(f"and every request key {all_keys}/{judged}")
     print(f"word errors {errors}/{words} = {errors / max(words, 1):.3f}")
 
 

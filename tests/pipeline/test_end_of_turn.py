@@ -213,3 +213,29 @@ async def test_a_pause_judged_complete_twice_at_once_releases_the_turn_once():
     assert [t.text for t in kinds(down, TranscriptionFrame)] == ["the downtown office"]
     assert len(kinds(down, VADUserStoppedSpeakingFrame)) == 1
     assert turn.stats.turns == 1
+
+
+async def test_other_recognitions_of_the_last_pause_stand_for_the_whole_turn():
+    from switchboard.speech.recognizer import Recognition
+
+    def heard(text: str, alternatives: tuple[str, ...]) -> Recognition:
+        return Recognition(text, 0.5, 0, 1.0, 10, alternatives=alternatives)
+
+    turn = EndOfTurnProcessor(max_pause_secs=1.5, predictor=FakeModel(0.95))
+    turn.set_expectation("phone")  # digits keep the pauses in one turn
+    first, second = segment("five one two", pause=0.3), segment("five five five", pause=1.8)
+    for frames, alternatives in (
+        (first, ("five one to",)),
+        (second, ("fine five five", "five five")),
+    ):
+        text = frames[-2].text
+        frames[-2] = TranscriptionFrame(
+            text=text, user_id="", timestamp="t", finalized=True, result=heard(text, alternatives)
+        )
+    down, _ = await run_test(turn, frames_to_send=[*first, *second], pipeline_params=PARAMS)
+    (transcript,) = kinds(down, TranscriptionFrame)
+    assert transcript.text == "five one two five five five"
+    assert transcript.result.alternatives == (
+        "five one two fine five five",
+        "five one two five five",
+    )

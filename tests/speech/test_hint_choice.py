@@ -116,3 +116,25 @@ def test_the_grammar_result_drops_hesitations_but_keeps_oh_read_as_zero(
 ) -> None:
     utt = Utterance(_Decoder("", 0), _Decoder(grammar, 1000), phrases=["kendall"])
     assert utt.finish().text == kept
+
+
+def test_the_general_models_words_come_back_as_an_alternative_to_the_domain_models() -> None:
+    general = _Decoder("roberto diaz", 1000)
+    domain = _Decoder("roberto do you hours", 1000 + 5 * FRAMES)
+    result = Utterance(general, None, domain=domain).finish()
+    assert (result.text, result.source) == ("roberto do you hours", "domain")
+    assert result.alternatives == ("roberto diaz",)
+
+
+def test_the_grammar_result_is_never_an_alternative() -> None:
+    general = _Decoder("the weather", 1000)
+    hint = _Decoder("kendall", 1000 - 10 * FRAMES)  # far worse: not chosen
+    result = Utterance(general, hint, phrases=["kendall"]).finish()
+    assert result.text == "the weather" and result.alternatives == ()
+
+
+def test_the_domain_models_rejected_words_are_never_an_alternative() -> None:
+    general = _Decoder("the mariners and pancakes", 1000)
+    domain = _Decoder("been an urgent in kids", 1000 - 10 * FRAMES)
+    result = Utterance(general, None, domain=domain).finish()
+    assert result.source == "lm" and result.alternatives == ()

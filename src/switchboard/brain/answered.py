@@ -16,6 +16,8 @@ goodbye.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from switchboard.brain.understanding import Understanding, reason_is_known, understand
 from switchboard.profiles import BusinessProfile
 
@@ -55,3 +57,42 @@ def _fills(profile: BusinessProfile, u: Understanding, expect: str | None) -> bo
     if expect == "anything_else":  # "no, that's all"; a "yes" goes on to say what else
         return u.done
     return False
+
+
+def choose_heard(
+    profile: BusinessProfile, heard: str, alternatives: Sequence[str], expect: str | None
+) -> str:
+    """The words to act on: ``heard`` (the recognizer's pick), or else the first of the other
+    decoders' ``alternatives`` that answers the question asked when ``heard`` does not.
+
+    The recognizer picks by acoustic and language-model score; it cannot know that "roberto do
+    you hours" answers nothing while the general model's "roberto diaz" is a full name. Only
+    taken when ``heard`` says nothing the flow acts on by itself (a question, a request, a
+    yes/no, a fact it matched in the profile), so a clear answer is never swapped.
+    """
+    if not alternatives:
+        return heard
+    u = understand(profile, heard, expect=expect)
+    if _fills(profile, u, expect) or _says_something(u):
+        return heard
+    for alternative in alternatives:
+        if answers_question(profile, alternative, expect):
+            return alternative
+    return heard
+
+
+def _says_something(u: Understanding) -> bool:
+    """Whether an utterance holds something the flow acts on besides the expected answer."""
+    return bool(
+        u.emergency
+        or u.human
+        or u.robot
+        or u.question
+        or u.change
+        or u.done
+        or u.yes is not None
+        or u.office
+        or (u.insurance and u.insurance.matched)
+        or u.phone
+        or (u.name and u.name.last)
+    )

@@ -54,6 +54,7 @@ from pipecat.frames.frames import (
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
 from switchboard.brain import flow
+from switchboard.brain.answered import choose_heard
 from switchboard.brain.understanding import is_filler_only
 from switchboard.profiles import BusinessProfile
 from switchboard.speech.fallback_voice import FallbackVoice
@@ -80,6 +81,7 @@ class DialogueCounters:
     brain_timeouts: int = 0
     tts_errors: int = 0
     tts_timeouts: int = 0
+    alternatives_taken: int = 0  # turns acted on as another decoder heard them (choose_heard)
 
 
 @dataclasses.dataclass
@@ -196,8 +198,20 @@ class DialogueProcessor(FrameProcessor):
         self._hooks.state_changed(self._state)
         await self._speak(reply, reason="silence")
 
-    async def handle_caller_text(self, text: str, *, start_s: float, end_s: float) -> bool:
-        """Run one caller utterance through the flow; True when the agent replied."""
+    async def handle_caller_text(
+        self,
+        text: str,
+        *,
+        start_s: float,
+        end_s: float,
+        alternatives: tuple[str, ...] = (),
+    ) -> bool:
+        """Run one caller utterance through the flow; True when the agent replied.
+
+        ``alternatives`` are other recognitions of the same words (see
+        :func:`switchboard.brain.answered.choose_heard`): one is acted on instead of ``text``
+        only when it answers the question asked and ``text`` does not.
+        """
         if self._state is None or self._closing:
             return False
         candidate, self._candidate = self._candidate, False
@@ -218,7 +232,7 @@ class DialogueProcessor(FrameProcessor):
             await self._interrupt_for_barge_in()
         failure: str | None = None
         try:
-            new_state, reply = await self._think(text)
+            text, (new_state, reply) = await self._think(text, alternatives)
         except TimeoutError:
             logger.warning("the brain missed the reply deadline; speaking the fallback line")
             self.counters.brain_timeouts += 1
@@ -274,6 +288,7 @@ class DialogueProcessor(FrameProcessor):
                 frame.text,
                 start_s=float(timing.get("start_s", self._user_started_s)),
                 end_s=float(timing.get("end_s", self._user_stopped_s)),
+                alternatives=tuple(getattr(frame.result, "alternatives", ()) or ()),
             )
         elif isinstance(frame, VADUserStartedSpeakingFrame):
             self._user_speaking = True
@@ -319,15 +334,23 @@ class DialogueProcessor(FrameProcessor):
         self._hooks.state_changed(self._state)
         await self._speak(reply, reason="goodbye")
 
-    async def _think(self, text: str) -> tuple[flow.FlowState, flow.Reply | None]:
-        """The brain's answer to ``text``; under the reply deadline it runs in a worker thread."""
+    async def _think(
+        self, text: str, alternatives: tuple[str, ...] = ()
+    ) -> tuple[str, tuple[flow.FlowState, flow.Reply | None]]:
+        """The words acted on and the brain's answer to them; under the reply deadline this
+        runs in a worker thread."""
         assert self._state is not None
+        state = self._state
+
+        def think() -> tuple[str, tuple[flow.FlowState, flow.Reply | None]]:
+            heard = choose_heard(self._profile, text, alternatives, state.expect)
+            if heard != text:
+                self.counters.alternatives_taken += 1
+            return heard, self._brain(self._profile, state, heard)
+
         if self._deadline is None:
-            return self._brain(self._profile, self._state, text)
-        return await asyncio.wait_for(
-            asyncio.to_thread(self._brain, self._profile, self._state, text),
-            timeout=self._deadline,
-        )
+            return think()
+        return await asyncio.wait_for(asyncio.to_thread(think), timeout=self._deadline)
 
     def _barge_in_allowed(self) -> bool:
         return (

@@ -116,6 +116,7 @@ class FlowState:
     insurance_asked: bool = False
     phone_stated: bool = False  # the number was read back; the next utterance may correct it
     pending_fact: str | None = None  # hours/address/phone asked before an office was named
+    discussed_office_id: str = ""  # the office whose facts were last given ("book there")
     reprompts: int = 0
     reason_asks: int = 0  # times the visit reason was asked for; it is not asked forever
     not_understood: int = 0
@@ -156,6 +157,8 @@ def _outcome(state: FlowState) -> str:
         return "transferred"
     if state.emergency:
         return "emergency"
+    if state.message and state.request.reason == state.message:
+        return "message_taken"  # the reason is the message itself, not a visit asked for
     if state.request.complete or _complete_but_reason(state):
         return "request_captured"
     if state.message:
@@ -226,6 +229,14 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
     if not (state.answered or state.questions or state.message or state.emergency):
         return state, phrases.ask_reason, None
     return state, phrases.ask_anything_else, "anything_else"
+
+
+def _message_as_reason(state: FlowState) -> FlowState:
+    """A message call's reason is the message, in the caller's words: it is what staff read
+    first in the CRM ("I need to cancel my appointment on Monday")."""
+    if state.request.reason or not state.message:
+        return state
+    return replace(state, request=replace(state.request, reason=state.message))
 
 
 def _name_given_up(state: FlowState) -> FlowState:
@@ -309,7 +320,20 @@ def _apply_facts(
     booking = state.mode in ("booking", "wrap_up") or (
         state.mode == "open" and (u.book or u.reason or ((u.office or u.time) and not u.question))
     )
-    if u.office and booking and u.office.office_id != req.office_id:
+    there = (
+        not u.office
+        and not req.office_id
+        and state.discussed_office_id
+        and _THERE_RE.search(u.text.lower())
+        and profile.office(state.discussed_office_id)
+    )
+    if there and (booking or state.mode == "message"):
+        # "Can I book there?" right after that office's hours or address were given.
+        office = profile.office(state.discussed_office_id)
+        req = replace(req, office=office.name, office_id=office.id)
+        acks.append(fill(phrases.confirm_office, office=office.name))
+        changed = True
+    if u.office and (booking or state.mode == "message") and u.office.office_id != req.office_id:
         fix = bool(req.office_id)
         req = replace(req, office=u.office.name, office_id=u.office.office_id)
         template = phrases.confirm_office_corrected if fix else phrases.confirm_office
@@ -384,9 +408,13 @@ def _handle_question(
             return replace(state, pending_fact=answer.kind), ""
         from switchboard.brain.knowledge import office_fact
 
-        return replace(state, answered=state.answered + 1), office_fact(office, answer.kind)
+        state = replace(state, answered=state.answered + 1, discussed_office_id=office.id)
+        return state, office_fact(office, answer.kind)
     if answer is not None:
-        return replace(state, answered=state.answered + 1), answer.text
+        state = replace(state, answered=state.answered + 1)
+        if answer.kind in ("hours", "address", "phone") and u.office:
+            state = replace(state, discussed_office_id=u.office.office_id)
+        return state, answer.text
     question = safe_caller_words(u.text.strip())
     return replace(state, questions=[*state.questions, question]), phrases.question_noted
 
@@ -411,6 +439,7 @@ def step(
         return state, None
     state = replace(state, reprompts=0, turns=state.turns + 1)
     phrases = profile.phrases
+    just_read_back = state.phone_stated
     if state.phone_stated:
         # The number was read back: anything but a new number leaves it as confirmed.
         if not (u.phone and u.phone != state.request.callback_number):
@@ -435,24 +464,43 @@ def step(
         from switchboard.brain.knowledge import office_fact
 
         answer = office_fact(office, state.pending_fact) if office else ""
-        state = replace(state, pending_fact=None, answered=state.answered + 1, not_understood=0)
+        state = replace(
+            state,
+            pending_fact=None,
+            answered=state.answered + 1,
+            not_understood=0,
+            discussed_office_id=office.id if office else "",
+        )
         return _ask(profile, state, answer)
     if state.pending_fact:
         state = replace(state, pending_fact=None)
 
-    wrap = state.expect == "anything_else"
-    nothing_new = not (u.has_facts or u.question or u.change or u.book)
+    # "Anything else?" is open until answered, also after "Sure, what else?".
+    wrap = state.expect == "anything_else" or (
+        state.expect is None and state.prompt == phrases.ask_what_else
+    )
+    nothing_new = not (u.has_facts or u.question or u.change or u.callback or u.book)
+    if u.wrong_number and not u.has_facts and state.mode in ("open", "wrap_up"):
+        # Nothing said so far was meant for this business: no question or message is kept.
+        if not (state.request.reason or state.request.patient_name):
+            state = replace(state, questions=[], message="", mode="open")
+        return _goodbye(profile, state)
     if wrap and nothing_new and (u.done or u.yes is False):
         return _goodbye(profile, state)
     if re.search(r"\b(?:goodbye|good bye|bye)\b", u.text.lower()) and nothing_new:
         return _goodbye(profile, state)
+    if wrap and nothing_new and u.yes and just_read_back and _CONFIRMS_RE.search(u.text.lower()):
+        # "Yes, that's the right number": an answer to the read-back, not to "anything else?".
+        state = _settle(replace(state, not_understood=0, prompt=phrases.ask_anything_else))
+        return state, _reply(profile, phrases.ask_anything_else, "anything_else")
     if wrap and nothing_new and u.yes:
         state = replace(state, not_understood=0, mode="open" if state.mode != "wrap_up" else "open")
         state = _settle(replace(state, expect=None, prompt=phrases.ask_what_else))
         return state, _reply(profile, phrases.ask_what_else)
 
-    # Reschedule / cancel: a message for staff.
-    if u.change and state.mode in ("open", "wrap_up", "booking"):
+    # Reschedule / cancel / "have someone call me back": a message for staff.
+    wants_message = u.change or (u.callback and state.mode in ("open", "wrap_up"))
+    if wants_message and state.mode in ("open", "wrap_up", "booking"):
         message = safe_caller_words(u.text.strip())
         detailed = len(message.split()) > 5
         state = replace(
@@ -461,11 +509,11 @@ def step(
         if not detailed:
             state = replace(state, message="")
             return _ask(profile, state)
-        state, acks, _ = _apply_facts(profile, state, u)
+        state, acks, _ = _apply_facts(profile, _message_as_reason(state), u)
         return _ask(profile, _settle(state), phrases.message_noted)
     if state.mode == "message" and state.expect == "message":
         state = replace(state, message=safe_caller_words(u.text.strip()), not_understood=0)
-        state, _, _ = _apply_facts(profile, state, u)
+        state, _, _ = _apply_facts(profile, _message_as_reason(state), u)
         return _ask(profile, _settle(state), phrases.message_noted)
 
     state, acks, changed = _apply_facts(profile, state, u)
@@ -522,6 +570,13 @@ def step(
     return _ask(profile, state, ack)
 
 
+#: The office just talked about, in "can I book there?" ("is there", "there's" excluded).
+_THERE_RE = re.compile(
+    r"(?<!is )(?<!are )\bthere\b(?! is| are|'s)|\b(?:that|the same) (?:office|location|one)\b"
+)
+_CONFIRMS_RE = re.compile(
+    r"\b(?:right|correct|that's me|that works|(?:my|that|the|good|best) number|perfect|fine)\b"
+)
 _CLOSING_WORDS = frozenset({"okay", "ok", "bye", "goodbye", "thanks", "thank"})
 # ... unless the caller is going on: "okay, wait", "okay, one more thing", "okay, and also"
 _GOING_ON_WORDS = frozenset({"wait", "more", "another", "also", "actually", "question", "but"})

@@ -107,6 +107,12 @@ _CHANGE_RE = re.compile(
     r"\b(?:reschedule|re schedule|rescheduling|cancel|cancell?ing|cancellation|move my "
     r"appointment|change my appointment|push back my appointment|can't make (?:it|my))\b"
 )
+#: "Could someone call me back?": a message for staff, unless it is about booking a visit.
+_CALLBACK_RE = re.compile(
+    r"\b(?:call me back|calls? back|callback|give me a call|get back to me|"
+    r"(?:someone|somebody|doctor|nurse|staff|office) (?:to |could |can |would )?call me)\b"
+)
+_WRONG_NUMBER_RE = re.compile(r"\b(?:wrong number|dialed the wrong|called the wrong)\b")
 _INSURANCE_ASK_RE = re.compile(
     r"\b(?:take|accept|accepted|cover|covered|coverage|in network|work with|bill|participate)\b"
 )
@@ -317,19 +323,54 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         return None
     if not expecting and all(words[i] in ("today", "tonight") for i in core):
         return None
-    # Grow clusters of core words joined by short runs of joining words.
-    start, end = core[0], core[0]
-    for i in core[1:]:
-        gap = words[end + 1 : i]
-        if len(gap) <= 4 and all(
-            g in _TIME_JOIN or g in _TIME_NUMBERS or g.isdigit() or g in _ORDINALS for g in gap
-        ):
-            end = i
+    # Clusters of core words joined by short runs of joining words.
+    clusters: list[list[int]] = []
+    for i in core:
+        if clusters:
+            gap = words[clusters[-1][1] + 1 : i]
+            if len(gap) <= 4 and all(
+                g in _TIME_JOIN or g in _TIME_NUMBERS or g.isdigit() or g in _ORDINALS for g in gap
+            ):
+                clusters[-1][1] = i
+                continue
+        clusters.append([i, i])
+    start, end = clusters[0]
+    # "Tuesday morning. Actually, make that Wednesday morning": the time after the last
+    # correction is the one meant.
+    fix = _last_correction(words)
+    if fix is not None:
+        after = [c for c in clusters if c[0] > fix]
+        if after and any(c[0] < fix for c in clusters):
+            start, end = after[0]
     while start > 0 and words[start - 1] in _TIME_LEFT:
         start -= 1
     if words[start] == "the" and start + 1 <= end and words[start + 1] not in _ORDINALS:
         start += 1
     return text[toks[start].start : toks[end].end]
+
+
+_TIME_FIX_WORDS = frozenset("actually instead rather".split())
+_TIME_FIX_PAIRS = frozenset(
+    {
+        ("make", "that"),
+        ("make", "it"),
+        ("no", "wait"),
+        ("scratch", "that"),
+        ("change", "that"),
+        ("change", "it"),
+        ("or", "rather"),
+        ("i", "mean"),
+    }
+)
+
+
+def _last_correction(words: list[str]) -> int | None:
+    """Index of the last word that corrects what came before ("actually", "make that")."""
+    last = None
+    for i, word in enumerate(words):
+        if word in _TIME_FIX_WORDS or (i and (words[i - 1], word) in _TIME_FIX_PAIRS):
+            last = i
+    return last
 
 
 def _clean_verbatim(text: str) -> str:
@@ -396,6 +437,8 @@ def extract_reason(
         # From the first clause that names a reason to the last one ("my eyes, they're red").
         clause = ", ".join(clauses[hits[0] : hits[-1] + 1])
         reason = _LEAD_IN.sub("", clause, count=1)
+        # "an appointment there for dry eye": the place word is not part of the reason.
+        reason = re.sub(r"^(?:over\s+)?there\s+(?:for\s+)?", "", reason, flags=re.IGNORECASE)
         reason = re.sub(
             r"\s+(?:at|in|near|with|on|for)(?:\s+(?:the|your|our))?\s*(?:office|location)?\s*$",
             "",
@@ -425,6 +468,8 @@ class Understanding:
     human: bool = False
     robot: bool = False
     change: bool = False  # reschedule or cancel: a message for staff
+    callback: bool = False  # "could someone call me back?" (not about booking): a message
+    wrong_number: bool = False  # "sorry, wrong number"
     book: bool = False
     question: bool = False
     question_kind: str | None = None  # insurance | availability | None
@@ -458,7 +503,7 @@ class Understanding:
 
 
 def _without_trailing_place(name: PersonName, place: str) -> PersonName:
-    """"Peter Brown, Kendall" read as one name: the office's words at its end are not a name."""
+    """ "Peter Brown, Kendall" read as one name: the office's words at its end are not a name."""
     words = normalize(name.full).split()
     tail = normalize(place).split()
     if tail and len(words) - len(tail) >= 2 and words[-len(tail) :] == tail:
@@ -577,6 +622,7 @@ def understand(
         name = None if name and not _has_phrase(low, "my name") else name
         insurance = insurance if insurance and insurance.matched else None
     change = bool(_CHANGE_RE.search(low))
+    callback = bool(_CALLBACK_RE.search(low)) and not change and not _BOOK_RE.search(low)
     book = (bool(_BOOK_RE.search(low)) or question_kind == "availability") and not change
     if change:
         reason = None
@@ -602,6 +648,8 @@ def understand(
         human=human,
         robot=robot,
         change=change,
+        callback=callback,
+        wrong_number=bool(_WRONG_NUMBER_RE.search(low)),
         book=book,
         question=question,
         question_kind=question_kind,

@@ -26,7 +26,8 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass, replace
+from typing import Any
 
 from loguru import logger
 from pipecat.frames.frames import (
@@ -268,6 +269,7 @@ class EndOfTurnProcessor(FrameProcessor):
         if held is None:
             return
         text = " ".join(t for t in self._texts if t.strip())
+        earlier = " ".join(t for t in self._texts[:-1] if t.strip())
         # Take the turn before any await: the transcript's handler and smart-turn's result can
         # both judge the same pause complete, and the second must find nothing to release.
         self._reset()
@@ -283,7 +285,7 @@ class EndOfTurnProcessor(FrameProcessor):
                     user_id=transcript.user_id,
                     timestamp=transcript.timestamp,
                     language=transcript.language,
-                    result=transcript.result,
+                    result=_turn_result(transcript.result, earlier),
                     finalized=True,
                 )
             )
@@ -334,3 +336,12 @@ class EndOfTurnProcessor(FrameProcessor):
     async def cleanup(self) -> None:
         await self._cancel_tasks()
         await super().cleanup()
+
+
+def _turn_result(result: Any, earlier: str) -> Any:
+    """The last segment's engine result, its ``alternatives`` (other recognitions of that
+    segment) prefixed with the turn's earlier words so they stand for the whole turn."""
+    alternatives = getattr(result, "alternatives", None)
+    if not alternatives or not earlier or not is_dataclass(result):
+        return result
+    return replace(result, alternatives=tuple(f"{earlier} {alt}" for alt in alternatives))

@@ -102,6 +102,13 @@ class Recognition:
     audio_ms: float = 0.0
     latency_ms: float = 0.0  # finish() call to result, as the caller saw it (queueing included)
     cmn: str | None = None  # cepstral mean at the end: pass it to the caller's next utterance
+    #: Other readings of the same audio: the general LM's words when the domain LM's were
+    #: chosen. The dialogue may act on one that answers the question asked when ``text`` does
+    #: not ("roberto diaz" from the general LM for the domain's "roberto do you hours"). Only
+    #: the general LM's: the domain LM and the grammar are built to produce the expected
+    #: words, so their reading "answering" is no evidence (the domain LM's rejected "been an
+    #: urgent in kids" for "bananas and pancakes" would have started a booking).
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass
@@ -489,6 +496,7 @@ class Utterance:
         free_digits = _digit_count(text)
         score = _log_score(self.general, hyp)
         source = "lm"
+        general_text = _clean(text)
         if self.domain is not None:
             self.domain.end_utt()
             dom_hyp = self.domain.hyp()
@@ -516,8 +524,11 @@ class Utterance:
                 if gap <= self._margin or not text:
                     text, score, source = _without_hesitations(hint_hyp.hypstr), hint_score, "hint"
         self.cpu_s += time.process_time() - cpu
+        chosen = _clean(text)
+        alternatives = (general_text,) if source == "domain" and general_text != chosen else ()
         return Recognition(
-            text=_clean(text),
+            text=chosen,
+            alternatives=alternatives if general_text else (),
             confidence=_confidence(score, frames),
             score=int(score),
             decode_ms=(time.perf_counter() - started) * 1000.0,

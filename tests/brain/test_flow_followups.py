@@ -1,0 +1,104 @@
+"""Follow-ups that real callers make: confirming the read-back number, "no, that's all" after
+"what else?", messages for staff, wrong numbers, "book me there", and changing the day."""
+
+from __future__ import annotations
+
+import pytest
+
+from support import play_flow
+from switchboard.brain.understanding import extract_time
+
+BOOKING = [
+    "I'd like to book an eye exam.",
+    "Kendall.",
+    "Maria Gonzalez.",
+    "Aetna.",
+    "Tuesday morning.",
+]
+
+
+def test_yes_to_the_read_back_number_is_not_yes_to_anything_else():
+    state, replies = play_flow([*BOOKING, "Yes, that's the right number."])
+    assert replies[-1].expect == "anything_else" and "what else" not in replies[-1].text.lower()
+    assert state.request.phone_confirmed and not state.ended
+    state, replies = play_flow([*BOOKING, "Yes, that's the right number.", "No, that's all."])
+    assert state.ended and replies[-1].end_call
+
+
+def test_no_after_what_else_says_goodbye():
+    state, replies = play_flow([*BOOKING, "Yes.", "No, that's all. Thanks."])
+    assert "what else" in replies[-2].text.lower()
+    assert state.ended and replies[-1].end_call and state.outcome == "request_captured"
+
+
+def test_a_callback_request_is_a_message_with_the_office_and_the_words_for_staff():
+    state, replies = play_flow(
+        [
+            "Hi, I have a question about the eye drops Dr. Whitfield gave me. "
+            "Could someone call me back?",
+            "Nancy Kowalski. I go to the Austin office.",
+            "No, that's it.",
+        ]
+    )
+    assert state.outcome == "message_taken"
+    assert "eye drops" in state.request.reason
+    assert state.request.office == "Austin" and state.request.patient_name == "Nancy Kowalski"
+    assert not any("takes about an hour" in r.text for r in replies)  # no FAQ guessed at
+
+
+def test_a_cancellation_keeps_the_office_named():
+    state, _ = play_flow(
+        ["Hi, this is Greg Lawson, I need to cancel my appointment at the Round Rock office."]
+    )
+    assert state.outcome == "message_taken" and state.request.office == "Round Rock"
+
+
+def test_a_callback_about_booking_stays_a_booking():
+    state, replies = play_flow(["Can someone call me back to book an eye exam?"])
+    assert state.mode == "booking" and replies[-1].expect == "office"
+
+
+def test_a_wrong_number_leaves_no_message_for_staff():
+    state, replies = play_flow(
+        ["Hi, is this Walgreens? I'm calling about a prescription refill.", "Oh, wrong number."]
+    )
+    assert state.outcome == "no_request" and state.questions == []
+    assert replies[-1].end_call
+
+
+def test_booking_there_after_an_offices_hours_takes_that_office():
+    state, replies = play_flow(
+        [
+            "How late is the Coral Gables office open?",
+            "Can I make an appointment there for dry eye?",
+        ]
+    )
+    assert state.request.office == "Coral Gables"
+    assert state.request.reason.startswith("dry eye")
+    assert replies[-1].expect == "name"
+
+
+def test_is_there_is_not_a_place():
+    state, replies = play_flow(
+        ["How late is the Coral Gables office open?", "Is there a way to book an eye exam?"]
+    )
+    assert state.request.office == "" and replies[-1].expect == "office"
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        (
+            "Tuesday morning would be good. Actually, wait, make that Wednesday morning, "
+            "I've got something Tuesday.",
+            "Wednesday morning",
+        ),
+        ("Friday, no wait, Saturday morning", "Saturday morning"),
+        ("Tuesday, I mean Thursday", "Thursday"),
+        ("Monday or Tuesday, mornings", "Monday or Tuesday, mornings"),
+        ("Actually, Thursday is better", "Thursday"),
+        ("Next Tuesday afternoon if possible.", "Next Tuesday afternoon"),
+    ],
+)
+def test_the_day_after_a_correction_is_the_one_kept(said, kept):
+    assert extract_time(said, expecting=True) == kept
