@@ -450,3 +450,29 @@ def test_unanswerable_question_has_no_answer():
 )
 def test_is_question_without_punctuation(text, question):
     assert is_question(text) is question
+
+
+def test_another_offices_name_alone_at_the_name_question_corrects_the_office():
+    u = understand(PROFILE, "Georgetown.", expect="name", office_id="kendall")
+    assert u.name is None and u.office.office_id == "round-rock"
+    same = understand(PROFILE, "Kendall.", expect="name", office_id="kendall")
+    assert same.name == PersonName("Kendall") and same.office is None
+
+
+def test_my_name_without_is_is_still_a_name_cue():
+    u = understand(PROFILE, "good afternoon my name harold jenkins i need a diabetic eye exam")
+    assert u.name == PersonName("Harold", "Jenkins")
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("would afternoon my name cheryl jenkins", False),  # "good afternoon", misheard
+        ("would you take aetna", True),
+        ("can i bring my kids", True),
+        ("is kendall open on saturday", True),
+        ("could someone call me back", True),
+    ],
+)
+def test_a_modal_starts_a_question_only_before_its_subject(text, question):
+    assert is_question(text) is question

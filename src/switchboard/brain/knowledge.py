@@ -55,8 +55,12 @@ _SYNONYMS = {
 }
 _QUESTION_START = re.compile(
     r"^(?:(?:so|and|also|um|uh|well|hi|hello|hey|ok|okay|great|then|yes|yeah|oh)\s+)*"
-    r"(?:do|does|did|is|are|was|can|could|would|will|what|what's|whats|when|where|where's|how|"
-    r"how's|which|who|who's|why|may|should|have|has|i was wondering|i wonder|can you tell me|"
+    r"(?:do|does|did|is|are|was|what|what's|whats|when|where|"
+    # A modal starts a question only before its subject: "would you", not the recognizer's
+    # "would afternoon" for "good afternoon".
+    r"(?:can|could|would|will|may|should|have|has)\s+(?:you|i|we|they|he|she|it|there|the|"
+    r"your|my|our|y'all|someone|somebody|anyone|anybody|a|an|this|that|these|those)|"
+    r"where's|how|how's|which|who|who's|why|i was wondering|i wonder|can you tell me|"
     r"could you tell me|tell me|i have a question|quick question|i had a question)\b"
 )
 # A phone recognizer adds stray words before a question ("like do you have parking"); after up

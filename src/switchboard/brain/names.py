@@ -61,6 +61,7 @@ _NOT_SURNAME = TRAILING_NOISE | frozenset(
 _CUES = (
     r"my name is",
     r"my name's",
+    r"my name",  # the recognizer often drops the "'s"
     r"name is",
     r"name's",
     r"the name is",
@@ -74,7 +75,7 @@ _CUES = (
     r"patient's name is",
 )
 _CUE_RE = re.compile(r"\b(?:" + "|".join(_CUES) + r")\b")
-_STRONG_CUE_RE = re.compile(r"\b(?:my name is|my name's|name is|name's|the name is)\b")
+_STRONG_CUE_RE = re.compile(r"\b(?:my name is|my name's|my name|name is|name's|the name is)\b")
 _SPELLED_RE = re.compile(r"(?<![a-z'])(?:[a-z][ .,-]+){2,}[a-z](?![a-z'])")
 
 

@@ -563,8 +563,16 @@ def understand(
     if name is not None and office is not None:
         if normalize(office.heard) in normalize(name.full):
             # "Kendall" as an answer to "your name?" is a name, unless the caller is
-            # correcting the place ("actually it's Coral Gables") or has not named one yet.
-            if correction or (office_id is None and expect != "name"):
+            # correcting the place ("actually it's Coral Gables"), has not named one yet, or
+            # answers with nothing but another office's name ("Georgetown." after the agent
+            # confirmed a misheard office).
+            other_office = (
+                office_id is not None
+                and office.office_id != office_id
+                and normalize(office.heard) == normalize(name.full)
+                and office.score >= 100
+            )
+            if correction or other_office or (office_id is None and expect != "name"):
                 name = None
             elif office_id is None and office.score >= 100 and len(office.heard.split()) > 1:
                 name = None
