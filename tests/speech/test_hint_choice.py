@@ -138,3 +138,16 @@ def test_the_domain_models_rejected_words_are_never_an_alternative() -> None:
     domain = _Decoder("been an urgent in kids", 1000 - 10 * FRAMES)
     result = Utterance(general, None, domain=domain).finish()
     assert result.source == "lm" and result.alternatives == ()
+
+
+@pytest.mark.parametrize(
+    ("lead", "offered"),
+    [(0.98, True), (0.5, False), (-2.0, False)],
+    ids=["a near miss is offered", "a tie is not", "a worse path is not"],
+)
+def test_a_grammar_result_that_nearly_won_is_offered_as_an_alternative(lead, offered) -> None:
+    general = _Decoder("gingrich", 1000)
+    hint = _Decoder("pinecrest", 1000 + int(lead * FRAMES))
+    result = Utterance(general, hint, phrases=["pinecrest"]).finish()
+    assert result.text == "gingrich"
+    assert result.alternatives == (("pinecrest",) if offered else ())

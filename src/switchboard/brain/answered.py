@@ -63,7 +63,8 @@ def choose_heard(
     profile: BusinessProfile, heard: str, alternatives: Sequence[str], expect: str | None
 ) -> str:
     """The words to act on: ``heard`` (the recognizer's pick), or else the first of the other
-    decoders' ``alternatives`` that answers the question asked when ``heard`` does not.
+    readings (``alternatives``: the general LM's words, a grammar result that nearly won) that
+    answers the question asked when ``heard`` does not.
 
     The recognizer picks by acoustic and language-model score; it cannot know that "roberto do
     you hours" answers nothing while the general model's "roberto diaz" is a full name. Only
