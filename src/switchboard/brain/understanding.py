@@ -218,6 +218,8 @@ _SIGN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "pain": ("pain", "painful", "hurts", "hurting", "ache", "aching", "killing me"),
 }
 _SIGN_FILLER = frozenset("of the in a an with over to my".split())
+_BODY_WORDS = frozenset("vision eye eyes sight".split())
+_SPECIFIC_SIGN_WORDS = 3  # sign words besides the body part that make a sign specific
 
 
 def _has_phrase(low: str, phrase: str) -> bool:
@@ -234,9 +236,15 @@ def is_emergency(profile: BusinessProfile, text: str) -> bool:
         if _has_phrase(low, sign_low):
             return True
         words = [w for w in sign_low.split() if w not in _SIGN_FILLER]
-        if words and all(
+        heard = [
             any(_has_phrase(low, syn) for syn in _SIGN_SYNONYMS.get(w, (w, w + "s"))) for w in words
-        ):
+        ]
+        if words and all(heard):
+            return True
+        # The body part may go unsaid, or be misheard, when the rest is this specific:
+        # "flashes of light and a curtain coming down" needs no "vision".
+        rest = [h for w, h in zip(words, heard, strict=True) if w not in _BODY_WORDS]
+        if len(rest) >= _SPECIFIC_SIGN_WORDS and all(rest):
             return True
     return False
 
