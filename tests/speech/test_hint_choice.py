@@ -151,3 +151,19 @@ def test_a_grammar_result_that_nearly_won_is_offered_as_an_alternative(lead, off
     result = Utterance(general, hint, phrases=["pinecrest"]).finish()
     assert result.text == "gingrich"
     assert result.alternatives == (("pinecrest",) if offered else ())
+
+
+ANYTHING_ELSE = ["no", "thank you", "that's all", "eight", "nine", "two"]
+
+
+def test_a_lone_digit_in_the_free_words_does_not_stop_the_closing_grammar() -> None:
+    general = _Decoder("okay eight and you", 1000)
+    hint = _Decoder("okay thank you", 1000 + 10 * FRAMES)
+    assert Utterance(general, hint, phrases=ANYTHING_ELSE).finish().text == "okay thank you"
+
+
+def test_a_whole_number_in_the_free_words_is_kept_over_the_grammar() -> None:
+    heard = "call me at three oh five two two two nine eight seven six"
+    general = _Decoder(heard, 1000)
+    hint = _Decoder("two eight oh three eight three oh five two two two nine", 1000 + 10 * FRAMES)
+    assert Utterance(general, hint, phrases=ANYTHING_ELSE).finish().text == heard

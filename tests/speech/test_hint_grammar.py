@@ -48,3 +48,14 @@ def test_only_short_unknown_words_are_spelled_as_letters():
     assert letters_pronunciation("ppo", lookup) == "P IY P IY OW"
     assert letters_pronunciation("qzxvw", lookup) is None  # too long for an acronym
     assert letters_pronunciation("a", lookup) is None
+
+
+def test_a_closing_question_grammar_has_only_courtesy_fillers():
+    profile = ProfileRegistry.load_dir(default_profiles_dir()).default
+    jsgf = _grammar("anything_else", expect_phrases(profile, "anything_else"))
+    filler_rule = next(line for line in jsgf.splitlines() if line.startswith("<filler> ="))
+    assert "okay" in filler_rule and "please" in filler_rule
+    for carrier in ("need", "want", "office", "like", "i'd"):
+        assert f" {carrier} " not in f" {filler_rule.rstrip(';')} ".replace("|", " ")
+    office = _grammar("office", ["kendall"])
+    assert "office" in next(line for line in office.splitlines() if line.startswith("<filler> ="))

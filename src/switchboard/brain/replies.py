@@ -49,7 +49,9 @@ _YES_NO_WORDS = [
     "no thanks",
     "nothing else",
     "thank you",
+    "thanks",
     "goodbye",
+    "bye",
 ]
 
 

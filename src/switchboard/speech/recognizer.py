@@ -52,6 +52,12 @@ CARRIER_WORDS = (
     "think about maybe sure okay oh"
 ).split()
 
+#: Kinds whose answer is a short closing phrase ("no, that's all, thanks") or anything at all
+#: (a new request, a question): their grammar gets only a few courtesy fillers. With the
+#: general carrier words it fitted whole sentences ("okay, I want to make an appointment too"
+#: as "okay it i no want maybe", 9.6 per frame better than the domain LM's right words).
+CLOSING_KINDS = frozenset({"anything_else", "yes_no"})
+CLOSING_FILLERS = "uh um oh okay ok yeah yes no please so well thanks thank you".split()
 #: Kinds whose answer is a sequence of phrases (digits), not one phrase.
 SEQUENCE_KINDS = frozenset({"phone", "digits", "number", "phone_number"})
 #: Kinds whose answer is a short phrase *or* a whole phone number (the question right after the
@@ -236,12 +242,12 @@ def build_hint_grammar(
     if not alternatives:
         return None
     fillers = []
-    for word in CARRIER_WORDS:
+    kind_l = (kind or "").lower()
+    for word in CLOSING_FILLERS if kind_l in CLOSING_KINDS else CARRIER_WORDS:
         phones = lookup(word)
         if phones:
             lexicon.setdefault(word, phones)
             fillers.append(word)
-    kind_l = (kind or "").lower()
     digits = [a for a in alternatives if a in DIGIT_WORDS]
     rules = ""
     if kind_l in PHRASE_OR_NUMBER_KINDS and digits and len(digits) < len(alternatives):
@@ -455,6 +461,13 @@ class Utterance:
         self._domain_margin = domain_margin
         self.last_domain_gap: float | None = None
         self._phrases = [" ".join(words_of(p)) for p in phrases]
+        self._whole_numbers = any(p in DIGIT_WORDS for p in self._phrases) and any(
+            p not in DIGIT_WORDS for p in self._phrases
+        )
+        if self._whole_numbers:
+            # A phrase-or-number question: a lone digit word in the free decoders' words is not
+            # an expected answer ("okay eight and you" for "okay, thank you"); a whole number is.
+            self._phrases = [p for p in self._phrases if p not in DIGIT_WORDS]
         self.hint = hint
         self._margin = hint_margin
         self._upsample = Upsampler(input_rate, MODEL_RATE)
@@ -555,6 +568,8 @@ class Utterance:
     def _mentions_phrase(self, text: str) -> bool:
         """Whether the general result already holds an expected phrase (then it is kept)."""
         padded = f" {' '.join(words_of(text))} "
+        if self._whole_numbers and _digit_count(text) >= MIN_NUMBER_DIGITS:
+            return True
         return any(p and f" {p} " in padded for p in self._phrases)
 
     def abort(self) -> None:
