@@ -66,6 +66,18 @@ def test_a_wrong_number_leaves_no_message_for_staff():
     assert replies[-1].end_call
 
 
+@pytest.mark.parametrize(
+    "denial", ["That's the wrong number.", "No, that's not my number.", "That's not right."]
+)
+def test_a_wrong_read_back_number_is_not_confirmed_and_the_right_one_is_asked_for(denial):
+    state, replies = play_flow([*BOOKING, denial])
+    assert not state.ended and replies[-1].expect == "phone"
+    assert not state.request.phone_confirmed
+    state, replies = play_flow([*BOOKING, denial, "It's 786 555 0199."])
+    assert state.request.callback_number == "+17865550199"
+    assert "7 8 6" in replies[-1].text and replies[-1].expect == "anything_else"
+
+
 def test_booking_there_after_an_offices_hours_takes_that_office():
     state, replies = play_flow(
         [

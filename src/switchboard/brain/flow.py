@@ -440,6 +440,11 @@ def step(
     state = replace(state, reprompts=0, turns=state.turns + 1)
     phrases = profile.phrases
     just_read_back = state.phone_stated
+    if just_read_back and not u.phone and _NUMBER_WRONG_RE.search(u.text.lower()):
+        # "That's not my number": not confirmed; ask for the right one.
+        state = _settle(replace(state, phone_stated=False, not_understood=0, expect="phone"))
+        state = replace(state, prompt=phrases.ask_callback_number)
+        return state, _reply(profile, phrases.ask_callback_number, "phone")
     if state.phone_stated:
         # The number was read back: anything but a new number leaves it as confirmed.
         if not (u.phone and u.phone != state.request.callback_number):
@@ -480,11 +485,15 @@ def step(
         state.expect is None and state.prompt == phrases.ask_what_else
     )
     nothing_new = not (u.has_facts or u.question or u.change or u.callback or u.book)
-    if u.wrong_number and not u.has_facts and state.mode in ("open", "wrap_up"):
+    if (
+        u.wrong_number
+        and not u.has_facts
+        and not just_read_back  # "that's the wrong number" corrects the read-back
+        and state.mode in ("open", "wrap_up")
+        and not (state.request.reason or state.request.patient_name)
+    ):
         # Nothing said so far was meant for this business: no question or message is kept.
-        if not (state.request.reason or state.request.patient_name):
-            state = replace(state, questions=[], message="", mode="open")
-        return _goodbye(profile, state)
+        return _goodbye(profile, replace(state, questions=[], message="", mode="open"))
     if wrap and nothing_new and (u.done or u.yes is False):
         return _goodbye(profile, state)
     if re.search(r"\b(?:goodbye|good bye|bye)\b", u.text.lower()) and nothing_new:
@@ -573,6 +582,10 @@ def step(
 #: The office just talked about, in "can I book there?" ("is there", "there's" excluded).
 _THERE_RE = re.compile(
     r"(?<!is )(?<!are )\bthere\b(?! is| are|'s)|\b(?:that|the same) (?:office|location|one)\b"
+)
+_NUMBER_WRONG_RE = re.compile(
+    r"\b(?:wrong number|not (?:my|the right|the best|a good) number|that's not (?:right|it|me)|"
+    r"that's not my|incorrect|that's wrong)\b"
 )
 _CONFIRMS_RE = re.compile(
     r"\b(?:right|correct|that's me|that works|(?:my|that|the|good|best) number|perfect|fine)\b"
