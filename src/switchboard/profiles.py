@@ -179,6 +179,7 @@ class Phrases(_Model):
     ask_anything_else: str = "Is there anything else I can help you with?"
     ask_what_else: str = "Sure, what else can I help you with?"
     ask_message: str = "What would you like me to pass on to our staff?"
+    ask_message_office: str = "And which of our offices do you usually go to?"
     ask_callback_number: str = "What's the best number to reach you?"
     # Statements that come before a question (one sentence each).
     confirm_office: str = "Great, our {office} office."

@@ -181,11 +181,28 @@ def test_insurance_question_never_says_accepted():
 
 def test_reschedule_is_a_message():
     state, replies = run(
-        ["I need to reschedule my appointment on Monday, something came up", "Ana Diaz"]
+        ["I need to reschedule my appointment on Monday, something came up", "Kendall", "Ana Diaz"]
     )
     assert state.message.startswith("I need to reschedule")
     assert state.outcome == "message_taken"
+    assert "which of our offices" in replies[1].text.lower()
+    assert state.request.office_id == "kendall" and state.request.last_name == "Diaz"
     assert "3 0 5, 5 5 5, 0 1 2 3" in replies[-1].text
+
+
+def test_message_asks_the_office_once_then_leaves_it_to_staff():
+    state, replies = run(["I need to cancel my appointment on Friday", "Ana Diaz", "I'm not sure"])
+    assert state.mode == "message" and not state.request.office_id
+    assert "confirm the office" in replies[-1].text
+    assert "first and last name" in replies[-1].text.lower()
+
+
+def test_message_names_the_office_given_with_the_name():
+    state, replies = run(
+        ["Could someone call me back about my glasses order?", "Nancy Kowalski. I go to Austin."]
+    )
+    assert state.request.office_id == "austin"
+    assert state.request.patient_name == "Nancy Kowalski"
 
 
 def test_silence_reprompts_then_closes():

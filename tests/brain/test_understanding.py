@@ -9,6 +9,7 @@ from switchboard.brain.names import PersonName, extract_last_name, extract_name,
 from switchboard.brain.numbers import digits_from_words, extract_phone, spoken_digits
 from switchboard.brain.places import match_insurance, match_office
 from switchboard.brain.understanding import (
+    clock_digits,
     extract_reason,
     extract_time,
     is_emergency,
@@ -192,7 +193,14 @@ def test_insurance(text, expecting, value):
     [
         ("Next Tuesday afternoon if possible.", True, "Next Tuesday afternoon"),
         ("Any weekday morning works.", True, "Any weekday morning"),
-        ("Monday at ten in the morning.", True, "Monday at ten in the morning"),
+        ("Monday at ten in the morning.", True, "Monday at 10 in the morning"),
+        # a recognizer's number words: clock times become digits, the words around them stay
+        ("any weekday after three", True, "any weekday after 3"),
+        ("after three", True, "after 3"),
+        ("thursday at ten thirty", False, "thursday at 10:30"),
+        ("two fifteen pm", True, "2:15 pm"),
+        ("three o'clock on friday", True, "3 o'clock on friday"),
+        ("friday between two and four", True, "friday between 2 and 4"),
         ("Friday morning.", True, "Friday morning"),
         ("Thursday.", True, "Thursday"),
         ("tomorrow afternoon", True, "tomorrow afternoon"),
@@ -208,6 +216,25 @@ def test_insurance(text, expecting, value):
 )
 def test_times_are_kept_verbatim(text, expecting, said):
     assert extract_time(text, expecting=expecting) == said
+
+
+@pytest.mark.parametrize(
+    ("phrase", "written"),
+    [
+        ("after three", "after 3"),
+        ("At Ten Thirty", "At 10:30"),
+        ("around four forty-five", "around 4:45"),
+        ("three oh five pm", "3:05 pm"),
+        ("eleven in the morning", "11 in the morning"),
+        ("nine ish", "9 ish"),
+        ("the fifth", "the fifth"),  # a date, not a clock time
+        ("one of those days", "one of those days"),
+        ("two weeks from now", "two weeks from now"),
+        ("after 3", "after 3"),
+    ],
+)
+def test_clock_times_are_written_in_digits(phrase, written):
+    assert clock_digits(phrase) == written
 
 
 @pytest.mark.parametrize(
@@ -357,6 +384,10 @@ def test_office_correction_beats_name_reading():
         ("This is Peter Brown, Kendall office please.", None, "kendall", None),
         ("peter brown and i have aetna", "name", None, "Aetna"),
         ("Peter Brown, and I have Aetna.", "name", None, "Aetna"),
+        # the name first, in answer to the office question
+        ("Peter Brown. I go to the Kendall office.", "office", "kendall", None),
+        ("peter brown i go to the kendall office", "office", "kendall", None),
+        ("Peter Brown, from Kendall.", "office", "kendall", None),
     ],
 )
 def test_a_name_said_with_another_fact_keeps_both(text, expect, office_id, insurance):
@@ -373,6 +404,22 @@ def test_a_name_said_with_another_fact_keeps_both(text, expect, office_id, insur
 def test_words_after_a_name_need_a_joining_word_or_a_comma(text):
     name = understand(PROFILE, text, expect="name").name
     assert name is None or not name.last
+
+
+@pytest.mark.parametrize(
+    ("text", "office_id"),
+    [
+        ("Coral Gables, please.", "coral-gables"),
+        ("Miami Lakes is closest", "hialeah"),
+        ("West Kendall, the one near me", "kendall"),
+        ("Kendall works for me", "kendall"),
+        ("Peter Brown", None),  # a bare name at the office question is not guessed at
+    ],
+)
+def test_the_office_answer_is_not_read_as_a_name(text, office_id):
+    u = understand(PROFILE, text, expect="office")
+    assert u.name is None
+    assert (u.office.office_id if u.office else None) == office_id
 
 
 def test_an_office_name_alone_or_as_a_surname_stays_a_name():

@@ -202,6 +202,9 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
     if state.mode == "message":
         if not state.message:
             return state, phrases.ask_message, "message"
+        if not req.office_id and state.office_misses < MAX_OFFICE_MISSES:
+            # Staff route a message to the office's desk; callers name it before their name.
+            return state, phrases.ask_message_office, "office"
         if _may_ask_name(state) and not req.first_name:
             return _asked_name(state), phrases.ask_name, "name"
         if _may_ask_name(state) and req.first_name and not req.last_name:
@@ -630,7 +633,7 @@ def _not_understood(
             return _ask(profile, state)  # _next keeps what was heard and moves on
     if state.expect == "office" and not u.question:
         state = replace(state, office_misses=state.office_misses + 1)
-        if state.office_misses >= MAX_OFFICE_MISSES and state.mode == "booking":
+        if state.office_misses >= MAX_OFFICE_MISSES and state.mode in ("booking", "message"):
             # Offices listed and still not understood: staff confirm it on the callback
             # (they have the recording) rather than the caller being asked a third time.
             return _ask(profile, replace(state, not_understood=0), phrases.office_later)

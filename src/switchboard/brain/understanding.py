@@ -281,6 +281,13 @@ _TIME_LEFT = frozenset("next this coming following any early late sometime every
 _TIME_AFTER = frozenset("at around about after before by until till from between".split())
 
 
+_MINUTES = frozenset("oh five fifteen thirty forty".split())
+
+
+def _is_clock_word(word: str) -> bool:
+    return word.isdigit() or word in _TIME_NUMBERS
+
+
 def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
     w = tok.word
     if w in _TIME_CORE:
@@ -352,9 +359,58 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
             start, end = after[0]
     while start > 0 and words[start - 1] in _TIME_LEFT:
         start -= 1
+    if words[start] in ("am", "pm", "o'clock"):
+        while start > 0 and (_is_clock_word(words[start - 1]) or words[start - 1] in _MINUTES):
+            start -= 1  # "two fifteen pm", "three o'clock"
+    if start > 0 and _is_clock_word(words[start]) and words[start - 1] in _TIME_AFTER:
+        start -= 1  # "after 3", "at ten": the word before the hour is part of the time
+    while end + 1 < len(words) and _is_clock_word(words[end]):
+        if words[end + 1] in _MINUTES:
+            end += 1  # "ten thirty", "four forty five"
+        elif words[end + 1] in ("and", "to") and end + 2 < len(words):
+            if not _is_clock_word(words[end + 2]):
+                break
+            end += 2  # "between two and four", "from ten to twelve"
+        else:
+            break
     if words[start] == "the" and start + 1 <= end and words[start + 1] not in _ORDINALS:
         start += 1
-    return text[toks[start].start : toks[end].end]
+    return clock_digits(text[toks[start].start : toks[end].end])
+
+
+_HOUR_WORDS = {
+    w: str(n)
+    for n, w in enumerate(
+        "one two three four five six seven eight nine ten eleven twelve".split(), start=1
+    )
+}
+_MINUTE_WORDS = {"oh five": "05", "fifteen": "15", "thirty": "30", "forty five": "45"}
+_HOUR = "|".join(_HOUR_WORDS)
+_MINUTE = "|".join(m.replace(" ", "[ -]") for m in _MINUTE_WORDS)
+_CLOCK_RE = re.compile(
+    rf"\b(?P<lead>(?:at|around|about|after|before|by|until|till|til|from|between|past|and|to)\s+)"
+    rf"(?P<hour>{_HOUR})(?:[ -](?P<minute>{_MINUTE}))?\b"
+    rf"|\b(?P<hour2>{_HOUR})(?:[ -](?P<minute2>{_MINUTE}))?"
+    rf"(?=\s*(?:o'clock|a\.?\s?m\b|p\.?\s?m\b|in the (?:morning|afternoon|evening)|ish\b))",
+    re.IGNORECASE,
+)
+
+
+def clock_digits(phrase: str) -> str:
+    """Clock times written as digits, as staff write them: "after three" → "after 3",
+    "at ten thirty" → "at 10:30", "two fifteen pm" → "2:15 pm". A recognizer spells every
+    number out; a typed or Whisper transcript already has digits. Only a number that reads as
+    a time (after "at"/"after"/…, or before "o'clock"/"pm"/"in the morning") changes."""
+
+    def digits(match: re.Match[str]) -> str:
+        hour = match.group("hour") or match.group("hour2")
+        minute = match.group("minute") or match.group("minute2")
+        clock = _HOUR_WORDS[hour.lower()]
+        if minute:
+            clock += ":" + _MINUTE_WORDS[re.sub(r"[ -]+", " ", minute.lower())]
+        return (match.group("lead") or "") + clock
+
+    return _CLOCK_RE.sub(digits, phrase)
 
 
 _TIME_FIX_WORDS = frozenset("actually instead rather".split())
@@ -510,6 +566,24 @@ class Understanding:
         )
 
 
+def _name_before_office(profile: BusinessProfile, text: str) -> PersonName | None:
+    """A first and last name opening an answer to the office question ("Nancy Kowalski. I go
+    to the Austin office."), or None. No word of it may be a place the profile knows, so
+    "South Beach" or "Coral Gables, please" stays an office."""
+    offered = extract_name(text, expecting=True)
+    if offered is None or not offered.last:
+        return None
+    place_words = {
+        word
+        for office in profile.offices
+        for place in office.place_names()
+        for word in normalize(place).split()
+    }
+    if place_words & set(normalize(offered.full).split()):
+        return None
+    return offered
+
+
 def _without_trailing_place(name: PersonName, place: str) -> PersonName:
     """ "Peter Brown, Kendall" read as one name: the office's words at its end are not a name."""
     words = normalize(name.full).split()
@@ -588,6 +662,9 @@ def understand(
                 office = None
         else:
             office = match_office(profile, text, exclude=name_words)
+    if name is None and expect == "office" and office is not None and not question:
+        name = _name_before_office(profile, text)
+        name_words = frozenset(normalize(name.full).split()) if name else name_words
     insurance = match_insurance(profile, text, expecting=expect == "insurance" and not question)
     if insurance is not None and not insurance.matched and (office or name or phone):
         if expect == "insurance" and insurance.value not in ("none", "self-pay", "not sure"):
