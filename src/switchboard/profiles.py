@@ -181,6 +181,7 @@ class Phrases(_Model):
     ask_message: str = "What would you like me to pass on to our staff?"
     ask_message_office: str = "And which of our offices do you usually go to?"
     ask_callback_number: str = "What's the best number to reach you?"
+    ask_spell_last_name: str = "Could you spell your last name for me, letter by letter?"
     # Statements that come before a question (one sentence each).
     confirm_office: str = "Great, our {office} office."
     confirm_office_corrected: str = "Got it, our {office} office."
@@ -198,6 +199,7 @@ class Phrases(_Model):
     insurance_verify: str = "Our staff will verify your coverage when they call you."
     noted_correction: str = "Got it, I've updated that."
     office_later: str = "No problem, our staff will confirm the office with you when they call."
+    spelling_later: str = "No problem, our staff will check the spelling with you."
     already_noted: str = "I have that noted."
     question_noted: str = "I'll note your question for our staff, and they'll call you back."
     message_noted: str = "I've noted your message for our staff."

@@ -59,3 +59,17 @@ def test_a_closing_question_grammar_has_only_courtesy_fillers():
         assert f" {carrier} " not in f" {filler_rule.rstrip(';')} ".replace("|", " ")
     office = _grammar("office", ["kendall"])
     assert "office" in next(line for line in office.splitlines() if line.startswith("<filler> ="))
+
+
+def test_a_spelling_grammar_hears_letter_names_in_a_run_with_no_letters_as_fillers():
+    lookup = Decoder(**GENERAL_OPTIONS).lookup_word
+    profile = ProfileRegistry.load_dir(default_profiles_dir()).default
+    built = build_hint_grammar("spelling", expect_phrases(profile, "spelling"), lookup)
+    assert built is not None
+    jsgf, lexicon, _ = built
+    assert "(<phrase>)+" in jsgf
+    assert lexicon["a"] == lookup("a.") == "EY"  # the letter's name, not the article's "AH"
+    assert lexicon["w"] == lookup("w.")
+    filler_rule = next(line for line in jsgf.splitlines() if line.startswith("<filler> ="))
+    fillers = filler_rule.removeprefix("<filler> =").strip(" ;").split(" | ")
+    assert "last" in fillers and not any(len(word) == 1 for word in fillers)

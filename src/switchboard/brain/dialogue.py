@@ -232,7 +232,7 @@ class DialogueProcessor(FrameProcessor):
             await self._interrupt_for_barge_in()
         failure: str | None = None
         try:
-            text, (new_state, reply) = await self._think(text, alternatives)
+            heard, (new_state, reply) = await self._think(text, alternatives)
         except TimeoutError:
             logger.warning("the brain missed the reply deadline; speaking the fallback line")
             self.counters.brain_timeouts += 1
@@ -248,6 +248,10 @@ class DialogueProcessor(FrameProcessor):
             self._hooks.caller_said(text, start_s=start_s, end_s=end_s, meta=meta)
             await self._fail_turn()
             return True
+        if heard != text:
+            # Counted here, not in the worker: a turn that missed its deadline was not acted on.
+            self.counters.alternatives_taken += 1
+            text = heard
         self._state = new_state
         meta = {"replied": reply is not None}
         if barged:
@@ -344,8 +348,6 @@ class DialogueProcessor(FrameProcessor):
 
         def think() -> tuple[str, tuple[flow.FlowState, flow.Reply | None]]:
             heard = choose_heard(self._profile, text, alternatives, state.expect)
-            if heard != text:
-                self.counters.alternatives_taken += 1
             return heard, self._brain(self._profile, state, heard)
 
         if self._deadline is None:

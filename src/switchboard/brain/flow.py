@@ -124,6 +124,7 @@ class FlowState:
     heard_name: str = ""  # the words of the first such answer, kept for staff
     office_misses: int = 0  # answers to the office question that named no office
     name_asks: int = 0  # times the flow asked for the name (or the last name)
+    spelling_asked: bool = False  # the caller was asked to spell the last name (once per call)
     failures: int = 0
     answered: int = 0
     emergency: bool = False
@@ -209,6 +210,8 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
             return _asked_name(state), phrases.ask_name, "name"
         if _may_ask_name(state) and req.first_name and not req.last_name:
             return _asked_name(state), fill(phrases.ask_last_name, first_name=first), "last_name"
+        if _should_ask_spelling(state):
+            return _asked_spelling(profile, state)
         return _wrap_up(profile, _name_given_up(state), recap=False)
     if state.mode == "booking":
         if not req.reason and state.reason_asks < MAX_REASON_ASKS:
@@ -220,6 +223,8 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
             return _asked_name(state), phrases.ask_name, "name"
         if _may_ask_name(state) and req.first_name and not req.last_name:
             return _asked_name(state), fill(phrases.ask_last_name, first_name=first), "last_name"
+        if _should_ask_spelling(state):
+            return _asked_spelling(profile, state)
         state = _name_given_up(state)
         if not state.insurance_asked and not req.insurance:
             state = replace(state, insurance_asked=True)
@@ -262,6 +267,21 @@ def _may_ask_name(state: FlowState) -> bool:
 
 def _asked_name(state: FlowState) -> FlowState:
     return replace(state, name_asks=state.name_asks + 1)
+
+
+def _should_ask_spelling(state: FlowState) -> bool:
+    """Ask the caller to spell the last name, once, when the recognizer already failed on the
+    name: whatever last name it heard since is likely a guess ("Brown Bring"), and letters are
+    what a phone line carries best (the recognizer then listens for letters only). Not asked
+    without a first name (the name was given up on) or when nothing was missed."""
+    return bool(
+        not state.spelling_asked and state.request.first_name and state.name_misses >= 1
+    )
+
+
+def _asked_spelling(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, str]:
+    text = fill(profile.phrases.ask_spell_last_name, first_name=state.request.first_name)
+    return replace(state, spelling_asked=True), text, "spelling"
 
 
 def _wrap_up(
@@ -631,6 +651,9 @@ def _not_understood(
         )
         if state.name_misses >= MAX_NAME_MISSES:
             return _ask(profile, state)  # _next keeps what was heard and moves on
+    if state.expect == "spelling" and not u.question:
+        # Letters not made out: the request keeps the name as heard, marked for staff.
+        return _ask(profile, replace(state, not_understood=0), phrases.spelling_later)
     if state.expect == "office" and not u.question:
         state = replace(state, office_misses=state.office_misses + 1)
         if state.office_misses >= MAX_OFFICE_MISSES and state.mode in ("booking", "message"):

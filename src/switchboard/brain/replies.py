@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 
 from switchboard.brain.text import normalize
 from switchboard.profiles import FORBIDDEN_CLAIMS, BusinessProfile
@@ -153,6 +154,8 @@ def expect_phrases(profile: BusinessProfile, expect: str | None) -> list[str]:
         return list(dict.fromkeys([*_YES_NO_WORDS, *_DIGIT_WORDS]))
     if expect == "yes_no":
         return list(_YES_NO_WORDS)
+    if expect == "spelling":
+        return list(string.ascii_lowercase)
     if expect == "reason":
         return list(dict.fromkeys([*profile.services, *profile.reason_keywords]))
     return []

@@ -566,6 +566,10 @@ class Understanding:
         )
 
 
+#: What the agent asks when it wants the caller's name (whole, last, or spelled).
+_NAME_KINDS = frozenset({"name", "last_name", "spelling"})
+
+
 def _name_before_office(profile: BusinessProfile, text: str) -> PersonName | None:
     """A first and last name opening an answer to the office question ("Nancy Kowalski. I go
     to the Austin office."), or None. No word of it may be a place the profile knows, so
@@ -608,6 +612,7 @@ def understand(
         profile: The business.
         text: What the caller said (a transcript).
         expect: What the agent just asked for ("reason", "office", "name", "last_name",
+            "spelling" (the last name, letter by letter),
             "insurance", "time", "phone", "anything_else", "yes_no" or None); answers that
             would be ambiguous elsewhere ("Linda Park", "none") count when they fit it.
         caller_id: The carrier caller-ID (lends its area code to seven-digit numbers).
@@ -618,6 +623,8 @@ def understand(
         return Understanding(text=text, filler_only=True)
     low = normalize(text)
     question = is_question(text)
+    if question and expect in _NAME_KINDS and "?" not in text and len(low.split()) < 3:
+        question = False  # "when the" for a mangled "Wynn": a name answer, not a question
     robot = bool(_ROBOT_RE.search(low) and _ROBOT_Q_RE.search(low) and not _WANT_RE.search(low))
     human = bool(_HUMAN_RE.search(low)) and not robot
     emergency = is_emergency(profile, text)
@@ -625,7 +632,7 @@ def understand(
 
     name: PersonName | None = None
     last_name: str | None = None
-    if expect == "last_name":
+    if expect in ("last_name", "spelling"):
         if not question:
             last_name = extract_last_name(text)
             full = extract_name(text, expecting=False)
@@ -689,7 +696,7 @@ def understand(
             trimmed = pattern.sub("", reason).strip(" ,.")
             if trimmed:
                 reason = trimmed
-    if expect in ("name", "last_name") and insurance is not None and insurance.matched:
+    if expect in ("name", "last_name", "spelling") and insurance is not None and insurance.matched:
         said = normalize(text)
         if name is not None and normalize(name.full) == normalize(insurance.value):
             name = None

@@ -58,8 +58,13 @@ CARRIER_WORDS = (
 #: as "okay it i no want maybe", 9.6 per frame better than the domain LM's right words).
 CLOSING_KINDS = frozenset({"anything_else", "yes_no"})
 CLOSING_FILLERS = "uh um oh okay ok yeah yes no please so well thanks thank you".split()
-#: Kinds whose answer is a sequence of phrases (digits), not one phrase.
-SEQUENCE_KINDS = frozenset({"phone", "digits", "number", "phone_number"})
+#: Kinds whose answer is a sequence of phrases (digits, letters), not one phrase.
+SEQUENCE_KINDS = frozenset({"phone", "digits", "number", "phone_number", "spelling"})
+#: Kinds whose phrases are letters said one by one ("N G U Y E N"): each single-letter phrase
+#: is pronounced as the letter's name (the dictionary's "a." EY, not "a" AH), and the grammar's
+#: fillers are words said around a spelling, never letters themselves ("a", "i").
+SPELLING_KINDS = frozenset({"spelling"})
+SPELLING_FILLERS = "uh um it's my last name is that's".split()
 #: Kinds whose answer is a short phrase *or* a whole phone number (the question right after the
 #: callback number is read back): their digit words only come as a run of at least
 #: MIN_NUMBER_DIGITS, so a lone digit between carrier words cannot stand in for "okay, thank
@@ -243,7 +248,17 @@ def build_hint_grammar(
         return None
     fillers = []
     kind_l = (kind or "").lower()
-    for word in CLOSING_FILLERS if kind_l in CLOSING_KINDS else CARRIER_WORDS:
+    if kind_l in SPELLING_KINDS:
+        for letter in (a for a in alternatives if len(a) == 1):
+            phones = lookup(f"{letter}.")
+            if phones:
+                lexicon[letter] = phones
+        filler_words = SPELLING_FILLERS
+    elif kind_l in CLOSING_KINDS:
+        filler_words = CLOSING_FILLERS
+    else:
+        filler_words = CARRIER_WORDS
+    for word in filler_words:
         phones = lookup(word)
         if phones:
             lexicon.setdefault(word, phones)
@@ -460,7 +475,9 @@ class Utterance:
         self.domain = domain
         self._domain_margin = domain_margin
         self.last_domain_gap: float | None = None
-        self._phrases = [" ".join(words_of(p)) for p in phrases]
+        # A single letter (a spelling's) is no evidence that the free decoders heard the
+        # answer: "a" and "i" are in most sentences.
+        self._phrases = [w for w in (" ".join(words_of(p)) for p in phrases) if len(w) > 1]
         self._whole_numbers = any(p in DIGIT_WORDS for p in self._phrases) and any(
             p not in DIGIT_WORDS for p in self._phrases
         )
