@@ -39,6 +39,10 @@ PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
         ("the name is Peter Browning", False, "Peter", "Browning"),
         ("My name is Kim, K I M, and my last name is Nguyen, N G U Y E N.", True, "Kim", "Nguyen"),
         ("lowercase stt output like carlos mendez", False, None, None),
+        # the recognizer's bare "my name" (it drops the "'s") needs a first and last name
+        ("my name cheryl jenkins", False, "Cheryl", "Jenkins"),
+        ("i need new frank smith my name grove", False, None, None),
+        ("my name's Grace", False, "Grace", ""),
     ],
 )
 def test_names(text, expecting, first, last):

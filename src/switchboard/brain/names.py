@@ -185,6 +185,10 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
     found: list[str] = []
     if cue is not None:
         found = _name_words(low[cue.end() :].split(), strict=False)
+        if cue.group(0) == "my name" and not expecting and len(found) < 2:
+            # The bare cue is the recognizer's (it drops the "'s"), and so are stray words
+            # after it ("... new frank smith my name grove"): a first and last name, or none.
+            found = []
     if not found and expecting:
         # No cue, or a cue later in the answer ("Peter Brown, and it's the Kendall office").
         found = _leading_name(text, low, spelled=bool(spelled)) or []
