@@ -114,3 +114,28 @@ def test_is_there_is_not_a_place():
 )
 def test_the_day_after_a_correction_is_the_one_kept(said, kept):
     assert extract_time(said, expecting=True) == kept
+
+
+_TO_RECAP = [
+    "I'd like to book an eye exam.",
+    "Hialeah.",
+    "Ana Lopez.",
+    "Aetna.",
+    "Monday morning.",
+]
+
+
+@pytest.mark.parametrize(
+    ("after_recap", "office_id"),
+    [
+        ("it's miami", "hialeah"),  # "that's my number", misheard: no change of office
+        ("No, the Kendall office.", "kendall"),
+        ("Actually, make it Kendall.", "kendall"),
+        ("No, Kendall.", "kendall"),
+        ("Kendall would be better instead.", "kendall"),
+    ],
+)
+def test_after_the_recap_only_a_stated_change_moves_the_office(after_recap, office_id):
+    state, replies = play_flow([*_TO_RECAP, after_recap])
+    assert replies[-2].expect == "anything_else"
+    assert state.request.office_id == office_id

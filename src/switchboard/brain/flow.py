@@ -356,7 +356,19 @@ def _apply_facts(
         req = replace(req, office=office.name, office_id=office.id)
         acks.append(fill(phrases.confirm_office, office=office.name))
         changed = True
-    if u.office and (booking or state.mode == "message") and u.office.office_id != req.office_id:
+    late_office = (
+        # After the recap, a place name alone is more likely the recognizer's ("that's my
+        # number" heard as "it's miami") than a change of mind: a change says so.
+        state.mode == "wrap_up"
+        and req.office_id
+        and not (u.correction or _OFFICE_CHANGE_RE.search(normalize(u.text)))
+    )
+    if (
+        u.office
+        and (booking or state.mode == "message")
+        and u.office.office_id != req.office_id
+        and not late_office
+    ):
         fix = bool(req.office_id)
         req = replace(req, office=u.office.name, office_id=u.office.office_id)
         template = phrases.confirm_office_corrected if fix else phrases.confirm_office
@@ -613,6 +625,7 @@ _NUMBER_WRONG_RE = re.compile(
 _CONFIRMS_RE = re.compile(
     r"\b(?:right|correct|that's me|that works|(?:my|that|the|good|best) number|perfect|fine)\b"
 )
+_OFFICE_CHANGE_RE = re.compile(r"^no\b|\b(?:office|location|the one in|instead|rather)\b")
 _CLOSING_WORDS = frozenset({"okay", "ok", "bye", "goodbye", "thanks", "thank"})
 # ... unless the caller is going on: "okay, wait", "okay, one more thing", "okay, and also"
 _GOING_ON_WORDS = frozenset({"wait", "more", "another", "also", "actually", "question", "but"})
