@@ -214,6 +214,34 @@ def test_silence_reprompts_then_closes():
     assert r3.end_call and state.outcome == "abandoned"
 
 
+def _silent_to_the_end(state):
+    for _ in range(PROFILE.max_reprompts + 1):
+        state, reply = flow.on_silence(PROFILE, state)
+    assert reply.end_call
+    return state
+
+
+@pytest.mark.parametrize(
+    ("lines", "outcome"),
+    [
+        ([], "abandoned"),
+        (["I need an eye exam", "Kendall"], "abandoned"),  # mid-request
+        (["I need to cancel"], "abandoned"),  # asked what to pass on: nothing left yet
+        (["eye exam", "Kendall", "Maria Gonzalez", "Aetna", "Friday"], "request_captured"),
+        (["Do you have parking?"], "question_answered"),
+        (["How much does an eye exam cost without insurance?"], "message_taken"),  # noted
+        (["I need to cancel my appointment on Friday please", "Kendall"], "message_taken"),
+        (
+            ["I need to cancel my appointment on Friday please", "Kendall", "Ana Diaz"],
+            "message_taken",
+        ),
+    ],
+)
+def test_silence_to_the_end_keeps_what_the_caller_left(lines, outcome):
+    state, _ = run(lines) if lines else flow.start(PROFILE, caller_id=CALLER, now=NOW)
+    assert _silent_to_the_end(state).outcome == outcome
+
+
 def test_speech_resets_the_reprompt_count():
     state, _ = flow.start(PROFILE, caller_id=CALLER, now=NOW)
     state, _ = flow.on_silence(PROFILE, state)

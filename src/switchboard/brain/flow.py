@@ -700,14 +700,21 @@ def on_silence(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, R
     count = state.reprompts + 1
     state = replace(state, reprompts=count)
     if count > profile.max_reprompts:
+        mode = state.mode
         state = replace(state, ended=True, mode="ended", expect=None)
         outcome = _outcome(state)
-        if outcome in ("no_request",) or (
-            state.mode != "wrap_up"
-            and not (state.request.complete or _complete_but_reason(state))
-        ):
-            outcome = outcome if outcome in ("emergency", "transferred") else "abandoned"
-        state = replace(state, outcome=outcome)
+        # What the caller already left stands (a request complete, a message, an answered
+        # question, with only "anything else?" unanswered); silence in the middle of a
+        # request, or from the start, is an abandoned call.
+        kept = (
+            outcome in ("emergency", "transferred")
+            or mode == "wrap_up"
+            or state.request.complete
+            or _complete_but_reason(state)
+            or (outcome == "message_taken" and mode in ("message", "open"))
+            or (outcome == "question_answered" and mode == "open")
+        )
+        state = replace(state, outcome=outcome if kept else "abandoned")
         return state, _reply(profile, phrases.close_after_silence, end_call=True)
     text = phrases.reprompt
     if state.expect is not None and state.prompt and state.prompt != phrases.ask_reason:
