@@ -346,12 +346,25 @@ def test_yes_no(text, answer):
         ("That's it, thanks.", "done"),
         ("Okay, thank you.", "done"),
         ("bye", "done"),
+        ("Yeah, I'd like to get her in for an eye exam.", "book"),
+        ("No, that's all I need, thanks.", "done"),
         ("Actually, it's Coral Gables", "correction"),
         ("call me on my cell", "correction"),
     ],
 )
 def test_intents(text, field):
     assert getattr(understand(PROFILE, text), field)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "well great view that i'd like to get her in for in my age i'm done",
+        "can i also ask about parking that's it",
+    ],
+)
+def test_a_caller_asking_for_something_is_not_saying_goodbye(text):
+    assert not understand(PROFILE, text, expect="anything_else").done
 
 
 def test_robot_question_is_not_a_transfer():

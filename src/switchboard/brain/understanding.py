@@ -118,8 +118,12 @@ _INSURANCE_ASK_RE = re.compile(
 )
 _BOOK_RE = re.compile(
     r"\b(?:appointment|appt|book|booking|schedule|come in|coming in|be seen|get seen|see (?:a|the) "
-    r"doctor|see someone|checkup|check up|get my eyes checked|make an|set up a|request)\b"
+    r"doctor|see someone|checkup|check up|get my eyes checked|make an|set up a|request|"
+    r"get (?:her|him|me|them|my (?:son|daughter|husband|wife|mom|dad|mother|father)) in)\b"
 )
+#: A caller asking for something: "i'm done" or "that's it" in the same breath is the
+#: recognizer's, not a goodbye ("i'd like to get her in for in my age i'm done").
+_GOING_ON_RE = re.compile(r"\b(?:i'd like to|i would like to|i want to|i wanna|can i|could i)\b")
 
 # Plain-English equivalents used to recognise the profile's emergency signs in callers' words.
 _SIGN_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -727,7 +731,7 @@ def understand(
     if change:
         reason = None
     ack_only = bool(_ACK_ONLY_RE.match(low))
-    done = bool(_DONE_RE.search(low)) or ack_only
+    done = (bool(_DONE_RE.search(low)) and not _GOING_ON_RE.search(low)) or ack_only
     said_yes_no = yes_no(text)
     if (done or said_yes_no is not None) and reason and expect == "reason":
         # "No, that's all" answers the question; it is not a reason.
