@@ -190,11 +190,15 @@ def test_reschedule_is_a_message():
     assert "3 0 5, 5 5 5, 0 1 2 3" in replies[-1].text
 
 
-def test_message_asks_the_office_once_then_leaves_it_to_staff():
-    state, replies = run(["I need to cancel my appointment on Friday", "Ana Diaz", "I'm not sure"])
+def test_message_asks_the_office_then_leaves_it_to_staff():
+    state, replies = run(
+        ["I need to cancel my appointment on Friday", "Ana Diaz", "I'm not sure", "no idea"]
+    )
     assert state.mode == "message" and not state.request.office_id
-    assert "confirm the office" in replies[-1].text
-    assert "first and last name" in replies[-1].text.lower()
+    assert state.request.patient_name == "Ana Diaz"  # the name, said first, is kept
+    assert "which of our offices" in replies[2].text.lower()  # and the office asked again
+    assert "we have offices in" in replies[3].text.lower()  # listed once, then left to staff
+    assert replies[-1].expect == "anything_else"
 
 
 def test_message_names_the_office_given_with_the_name():

@@ -423,6 +423,12 @@ def test_words_after_a_name_need_a_joining_word_or_a_comma(text):
     assert name is None or not name.last
 
 
+@pytest.mark.parametrize("text", ["Peter Brown", "peter brown", "Maria Lopez."])
+def test_a_bare_name_at_the_office_question_is_the_name(text):
+    u = understand(PROFILE, text, expect="office")
+    assert u.office is None and u.name is not None and u.name.last
+
+
 @pytest.mark.parametrize(
     ("text", "office_id"),
     [
@@ -430,7 +436,9 @@ def test_words_after_a_name_need_a_joining_word_or_a_comma(text):
         ("Miami Lakes is closest", "hialeah"),
         ("West Kendall, the one near me", "kendall"),
         ("Kendall works for me", "kendall"),
-        ("Peter Brown", None),  # a bare name at the office question is not guessed at
+        ("Little Havana", None),  # a place the profile does not know is no one
+        ("South Beach", None),
+        ("Hialeah Gardens area", "hialeah"),
     ],
 )
 def test_the_office_answer_is_not_read_as_a_name(text, office_id):

@@ -17,6 +17,7 @@ from switchboard.brain.names import PersonName, extract_last_name, extract_name,
 from switchboard.brain.numbers import extract_phone
 from switchboard.brain.places import InsuranceMatch, OfficeMatch, match_insurance, match_office
 from switchboard.brain.text import Token, normalize, tokens
+from switchboard.common_names import FIRST_NAMES
 from switchboard.profiles import BusinessProfile
 
 __all__ = [
@@ -570,16 +571,23 @@ class Understanding:
         )
 
 
+_FIRST_NAMES = frozenset(FIRST_NAMES)
 #: What the agent asks when it wants the caller's name (whole, last, or spelled).
 _NAME_KINDS = frozenset({"name", "last_name", "spelling"})
 
 
-def _name_before_office(profile: BusinessProfile, text: str) -> PersonName | None:
-    """A first and last name opening an answer to the office question ("Nancy Kowalski. I go
-    to the Austin office."), or None. No word of it may be a place the profile knows, so
-    "South Beach" or "Coral Gables, please" stays an office."""
+def _name_at_office_question(
+    profile: BusinessProfile, text: str, *, with_office: bool
+) -> PersonName | None:
+    """A first and last name said at the office question, or None: before the office ("Nancy
+    Kowalski. I go to the Austin office.") or instead of it ("Peter Brown", when the caller
+    expected to be asked the name). No word of it may be a place the profile knows, so "South
+    Beach" or "Coral Gables, please" stays an office; without an office, the first word must
+    be a common first name too ("Little Havana" is no one)."""
     offered = extract_name(text, expecting=True)
     if offered is None or not offered.last:
+        return None
+    if not with_office and normalize(offered.first).split()[0] not in _FIRST_NAMES:
         return None
     place_words = {
         word
@@ -673,8 +681,8 @@ def understand(
                 office = None
         else:
             office = match_office(profile, text, exclude=name_words)
-    if name is None and expect == "office" and office is not None and not question:
-        name = _name_before_office(profile, text)
+    if name is None and expect == "office" and not question:
+        name = _name_at_office_question(profile, text, with_office=office is not None)
         name_words = frozenset(normalize(name.full).split()) if name else name_words
     insurance = match_insurance(profile, text, expecting=expect == "insurance" and not question)
     if insurance is not None and not insurance.matched and (office or name or phone):
