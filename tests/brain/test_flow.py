@@ -194,7 +194,7 @@ def test_message_asks_the_office_then_leaves_it_to_staff():
     state, replies = run(
         ["I need to cancel my appointment on Friday", "Ana Diaz", "I'm not sure", "no idea"]
     )
-    assert state.mode == "message" and not state.request.office_id
+    assert state.message and not state.request.office_id
     assert state.request.patient_name == "Ana Diaz"  # the name, said first, is kept
     assert "which of our offices" in replies[2].text.lower()  # and the office asked again
     assert "we have offices in" in replies[3].text.lower()  # listed once, then left to staff
