@@ -139,3 +139,24 @@ def test_after_the_recap_only_a_stated_change_moves_the_office(after_recap, offi
     state, replies = play_flow([*_TO_RECAP, after_recap])
     assert replies[-2].expect == "anything_else"
     assert state.request.office_id == office_id
+
+
+@pytest.mark.parametrize(
+    "after_read_back",
+    [
+        # the new number's digits not made out (nine heard, one misheard as "want")
+        "no actually that's my work number can you call my cell instead it's three zero five "
+        "five five five zero want four two",
+        "Can you use a different number?",
+        "That's my work number, call my cell.",
+    ],
+)
+def test_another_number_wanted_but_not_heard_is_asked_for(after_read_back):
+    state, replies = play_flow([*_TO_RECAP, after_read_back])
+    assert replies[-1].expect == "phone" and "best number" in replies[-1].text
+    assert not state.request.phone_confirmed
+
+
+def test_yes_thats_my_cell_confirms_the_read_back():
+    state, replies = play_flow([*_TO_RECAP, "Yes, that's my cell. No, that's it, thank you."])
+    assert state.request.phone_confirmed and replies[-1].end_call

@@ -101,6 +101,8 @@ def test_spelled_word():
         ("three oh five five five five zero one two three", "+13055550123"),
         ("five one two five fifty five zero one ninety nine", "+15125550199"),
         ("double five five, oh one two three", "+13055550123"),  # 7 digits: caller's area code
+        # nine digits, one misheard ("one" as "want"): not a local number in the caller's area
+        ("it's three zero five five five five zero want four two", None),
         ("+1 305 555 0144", "+13055550144"),
         ("I want an appointment for two people", None),
         ("at ten in the morning", None),

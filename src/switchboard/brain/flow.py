@@ -620,7 +620,11 @@ _THERE_RE = re.compile(
 )
 _NUMBER_WRONG_RE = re.compile(
     r"\b(?:wrong number|not (?:my|the right|the best|a good) number|that's not (?:right|it|me)|"
-    r"that's not my|incorrect|that's wrong)\b"
+    r"that's not my|incorrect|that's wrong|"
+    # another number wanted, its digits not made out: "call my cell instead, it's …"
+    r"(?:call|use|try|reach me on|reach me at) (?:my|the|a) (?:cell|mobile|other|home|work)|"
+    r"(?:different|another|other|better) (?:number|phone)|"
+    r"my (?:work|home|office|old) (?:number|phone|line)|(?:cell|mobile|number) instead)\b"
 )
 _CONFIRMS_RE = re.compile(
     r"\b(?:right|correct|that's me|that works|(?:my|that|the|good|best) number|perfect|fine)\b"

@@ -117,9 +117,14 @@ def extract_phone(
         region: Region for numbers said without a country code.
         default_number: The caller-ID; a seven-digit local number borrows its area code.
     """
-    for run in digits_from_words(text):
+    runs = digits_from_words(text)
+    for run in runs:
         candidates = [run]
-        if len(run) == 7 and default_number:
+        # A seven-digit local number borrows the caller-ID's area code, unless more digits
+        # were said beside it: "three zero five five five five zero [one] four two" with a
+        # digit misheard is a broken ten-digit number, not 305-5550 in the caller's area.
+        others = sum(len(r) for r in runs) - len(run)
+        if len(run) == 7 and default_number and others < 2:
             national = phonenumbers.parse(default_number, region).national_number
             candidates.append(str(national)[:3] + run)
         for candidate in candidates:
