@@ -43,6 +43,8 @@ PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
         ("my name cheryl jenkins", False, "Cheryl", "Jenkins"),
         ("i need new frank smith my name grove", False, None, None),
         ("my name's Grace", False, "Grace", ""),
+        ("michael oh bryan", True, "Michael", "O'Bryan"),  # "O'Brien" as a recognizer writes it
+        ("it's sean oh neil", True, "Sean", "O'Neil"),
     ],
 )
 def test_names(text, expecting, first, last):
@@ -546,3 +548,15 @@ def test_another_offices_name_alone_at_the_name_question_corrects_the_office():
 def test_my_name_without_is_is_still_a_name_cue():
     u = understand(PROFILE, "good afternoon my name harold jenkins i need a diabetic eye exam")
     assert u.name == PersonName("Harold", "Jenkins")
+
+
+@pytest.mark.parametrize(
+    ("text", "last_name"),
+    [
+        ("sorry reyes are you white yes", "Reyes"),  # "Oh, sorry, Reyes. R, E, Y, E, S."
+        ("Oh, sorry, Reyes. R, E, Y, E, S.", "Reyes"),
+    ],
+)
+def test_a_last_name_with_stray_words_is_no_question(text, last_name):
+    u = understand(PROFILE, text, expect="last_name")
+    assert not u.question and u.last_name == last_name

@@ -105,6 +105,15 @@ class Answer:
     needs_office: bool = False
 
 
+def opens_with_question(text: str) -> bool:
+    """Whether ``text`` has a "?" or a sentence that starts as a question (stray words before
+    the opening do not count, unlike :func:`is_question`)."""
+    if "?" in text:
+        return True
+    sentences = re.split(r"[.!;]\s*|,\s+(?=(?:do|does|is|are|can|what|how|where)\b)", text)
+    return any(_QUESTION_START.search(normalize(sentence)) for sentence in sentences)
+
+
 def is_question(text: str) -> bool:
     """Whether any sentence of ``text`` is phrased as a question."""
     if "?" in text:

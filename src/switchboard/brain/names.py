@@ -76,6 +76,7 @@ _CUES = (
 )
 _CUE_RE = re.compile(r"\b(?:" + "|".join(_CUES) + r")\b")
 _STRONG_CUE_RE = re.compile(r"\b(?:my name is|my name's|my name|name is|name's|the name is)\b")
+_O_PREFIX_RE = re.compile(r"\b([a-z]{2,}) oh ([a-z]{3,})\b")
 _SPELLED_RE = re.compile(r"(?<![a-z'])(?:[a-z][ .,-]+){2,}[a-z](?![a-z'])")
 
 
@@ -177,6 +178,12 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
     low = normalize(text)
     if not low:
         return None
+    if expecting:
+        # "O'Brien" as a recognizer writes it: "michael oh bryan".
+        low = _O_PREFIX_RE.sub(
+            lambda m: m.group(0) if m.group(2) in NOT_NAME else f"{m.group(1)} o'{m.group(2)}",
+            low,
+        )
     spelled = spelled_word(text)
     cue = (_CUE_RE if expecting else _STRONG_CUE_RE).search(low)
     if cue is None and not expecting:
@@ -231,7 +238,7 @@ def extract_last_name(text: str) -> str | None:
     """A last name given on its own ("Thompson. T H O M P S O N.", "it's Park")."""
     spelled = spelled_word(text)
     low = normalize(text)
-    low = re.sub(r"^(?:(?:yes|yeah|sure|ok|okay|um|uh|so|well)\s+)+", "", low)
+    low = re.sub(r"^(?:(?:yes|yeah|sure|ok|okay|um|uh|so|well|oh|sorry)\s+)+", "", low)
     low = re.sub(r"^(?:(?:my |the )?last name(?: is|'s)?|it's|it is|that's|that is)\s+", "", low)
     found = _name_words(low.split(), strict=False)
     if spelled:

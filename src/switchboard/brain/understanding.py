@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from switchboard.brain.knowledge import Answer, answer_question, classify_question, is_question
+from switchboard.brain.knowledge import (
+    Answer,
+    answer_question,
+    classify_question,
+    is_question,
+    opens_with_question,
+)
 from switchboard.brain.names import PersonName, extract_last_name, extract_name, split_name
 from switchboard.brain.numbers import extract_phone
 from switchboard.brain.places import InsuranceMatch, OfficeMatch, match_insurance, match_office
@@ -635,8 +641,10 @@ def understand(
         return Understanding(text=text, filler_only=True)
     low = normalize(text)
     question = is_question(text)
-    if question and expect in _NAME_KINDS and "?" not in text and len(low.split()) < 3:
-        question = False  # "when the" for a mangled "Wynn": a name answer, not a question
+    if question and expect in _NAME_KINDS and "?" not in text:
+        # At a name question, only a sentence that opens as a question is one: "when the" (a
+        # mangled "Wynn") or "sorry reyes are you white yes" (a spelling) are name answers.
+        question = len(low.split()) >= 3 and opens_with_question(text)
     robot = bool(_ROBOT_RE.search(low) and _ROBOT_Q_RE.search(low) and not _WANT_RE.search(low))
     human = bool(_HUMAN_RE.search(low)) and not robot
     emergency = is_emergency(profile, text)
