@@ -560,3 +560,13 @@ def test_my_name_without_is_is_still_a_name_cue():
 def test_a_last_name_with_stray_words_is_no_question(text, last_name):
     u = understand(PROFILE, text, expect="last_name")
     assert not u.question and u.last_name == last_name
+
+
+def test_a_reading_is_remembered_for_the_same_words_and_profile_only():
+    text = "I'd like an eye exam at Kendall"
+    first = understand(PROFILE, text, expect="reason")
+    assert understand(PROFILE, text, expect="reason") is first
+    assert understand(PROFILE, text, expect="office") is not first
+    other = load_profile(default_profiles_dir() / "bayside-vision.yaml")
+    again = understand(other, text, expect="reason")
+    assert again is not first and again == first

@@ -10,6 +10,8 @@ reads the business profile for its vocabulary; nothing here names a particular b
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from switchboard.brain.knowledge import (
@@ -615,6 +617,13 @@ def _without_trailing_place(name: PersonName, place: str) -> PersonName:
     return name
 
 
+#: Recent readings. One utterance is read several times per turn (the end-of-turn check at
+#: each pause, choosing among the recognizer's readings, the flow's step), ~5 ms each.
+_RECENT_MAX = 64
+_recent: OrderedDict[tuple, tuple[BusinessProfile, Understanding]] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
 def understand(
     profile: BusinessProfile,
     text: str,
@@ -624,7 +633,8 @@ def understand(
     office_id: str | None = None,
     language: str = "en",
 ) -> Understanding:
-    """Read one caller utterance.
+    """Read one caller utterance (a pure function of its arguments; recent readings are
+    remembered, as the same words are read several times in a turn).
 
     Args:
         profile: The business.
@@ -637,6 +647,31 @@ def understand(
         office_id: The office already chosen (for questions like "what are your hours?").
         language: Selects the profile's filler words.
     """
+    key = (id(profile), text, expect, caller_id, office_id, language)
+    with _recent_lock:
+        hit = _recent.get(key)
+        if hit is not None and hit[0] is profile:  # the same profile object, not a reused id
+            _recent.move_to_end(key)
+            return hit[1]
+    u = _understand(
+        profile, text, expect=expect, caller_id=caller_id, office_id=office_id, language=language
+    )
+    with _recent_lock:
+        _recent[key] = (profile, u)
+        while len(_recent) > _RECENT_MAX:
+            _recent.popitem(last=False)
+    return u
+
+
+def _understand(
+    profile: BusinessProfile,
+    text: str,
+    *,
+    expect: str | None,
+    caller_id: str | None,
+    office_id: str | None,
+    language: str,
+) -> Understanding:
     if is_filler_only(text, profile.fillers_for(language)):
         return Understanding(text=text, filler_only=True)
     low = normalize(text)
