@@ -669,7 +669,7 @@ def _not_understood(
         if state.name_misses >= MAX_NAME_MISSES:
             return _ask(profile, state)  # _next keeps what was heard and moves on
     if state.expect == "spelling" and not u.question:
-        # Letters not made out: the request keeps the name as heard, marked for staff.
+        # Letters not made out: the request keeps the name as heard (staff have the recording).
         return _ask(profile, replace(state, not_understood=0), phrases.spelling_later)
     if state.expect == "office" and not u.question:
         state = replace(state, office_misses=state.office_misses + 1)
@@ -710,7 +710,7 @@ def on_silence(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, R
         # What the caller already left stands (a request complete, a message, an answered
         # question, with only "anything else?" unanswered); silence in the middle of a
         # request, or from the start, is an abandoned call.
-        kept = (
+        kept = outcome != "no_request" and (
             outcome in ("emergency", "transferred")
             or mode == "wrap_up"
             or state.request.complete
