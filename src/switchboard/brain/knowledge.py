@@ -115,13 +115,9 @@ def opens_with_question(text: str) -> bool:
 
 
 def is_question(text: str) -> bool:
-    """Whether any sentence of ``text`` is phrased as a question."""
-    if "?" in text:
-        return True
-    for sentence in re.split(r"[.!;]\s*|,\s+(?=(?:do|does|is|are|can|what|how|where)\b)", text):
-        if _QUESTION_START.search(normalize(sentence)):
-            return True
-    return bool(_QUESTION_AFTER_NOISE.search(normalize(text)))
+    """Whether any sentence of ``text`` is phrased as a question (a recognizer's stray words
+    before the opening allowed)."""
+    return opens_with_question(text) or bool(_QUESTION_AFTER_NOISE.search(normalize(text)))
 
 
 def _stem(word: str) -> str:
