@@ -30,6 +30,11 @@ PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
         ("name", "my name is", False),
         ("name", "Maria", False),
         ("last_name", "Gonzalez", True),
+        # spelled letters: only a known surname is surely whole
+        ("spelling", "R E Y E S", True),
+        ("spelling", "it's n g u y e n", True),
+        ("spelling", "N G U", False),
+        ("spelling", "B R O W N I N", False),
         # a reason the business offers; anything else may go on
         ("reason", "Hi, I'd like to make an appointment for an eye exam.", True),
         ("reason", "I need a contact lens fitting", True),

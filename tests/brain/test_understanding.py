@@ -164,6 +164,37 @@ def test_offices(text, office_id):
 
 
 @pytest.mark.parametrize(
+    ("text", "expecting", "office_id"),
+    [
+        # a short place's consonants, heard with other vowels, where a place is expected
+        ("dorrell", True, "hialeah"),
+        ("dorado", True, "hialeah"),
+        ("i live in dorrell", False, "hialeah"),
+        ("the dorrell office", False, "hialeah"),
+        ("kendle", True, "kendall"),
+        # not where no place is expected, and never another first sound or too few consonants
+        ("dorrell", False, None),
+        ("my friend daryl said so", False, None),
+        ("oral", True, None),
+        ("laurel", True, None),
+        ("moral", True, None),
+        ("dirt", True, None),
+        ("hello", True, None),
+        ("halo", True, None),
+    ],
+)
+def test_offices_by_their_consonants_where_a_place_is_expected(text, expecting, office_id):
+    match = match_office(PROFILE, text, expecting=expecting)
+    assert (match.office_id if match else None) == office_id
+
+
+def test_office_question_answer_with_another_vowel_is_the_office():
+    u = understand(PROFILE, "dorrell", expect="office")
+    assert u.office is not None and u.office.office_id == "hialeah"
+    assert understand(PROFILE, "dorrell", expect="reason").office is None
+
+
+@pytest.mark.parametrize(
     ("text", "expecting", "value"),
     [
         ("I have Blue Cross Blue Shield.", True, "Blue Cross Blue Shield"),

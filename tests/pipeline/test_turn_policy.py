@@ -33,6 +33,11 @@ C, INC, ASK = Verdict.COMPLETE, Verdict.INCOMPLETE, Verdict.ASK_MODEL
         ("call me on my cell five one two five five five zero one nine nine", 0.2, None, C),
         # not a number: one or two digit words are an ordinary answer
         ("at three", 0.9, None, C),
+        # spelling a name: a pause after a letter is a pause inside the word
+        ("n g u", 0.95, "spelling", INC),
+        ("it's r e", 0.9, "spelling", INC),
+        ("n g u", 0.95, None, C),
+        ("medicare", 0.9, "spelling", C),
         # a sentence broken off
         ("my name is", 0.97, None, INC),
         ("I would like to book an appointment for", 0.9, None, INC),
@@ -46,6 +51,11 @@ C, INC, ASK = Verdict.COMPLETE, Verdict.INCOMPLETE, Verdict.ASK_MODEL
 )
 def test_pause_verdicts(text: str, probability: float | None, expect: str | None, verdict):
     assert judge(text, probability, expect=expect).verdict == verdict
+
+
+def test_spelled_letters_that_make_a_known_surname_end_the_turn():
+    assert judge("r e y e s", 0.9, expect="spelling", answered=True).verdict == C
+    assert judge("r e y e s", 0.9, expect="spelling", answered=False).verdict == INC
 
 
 def test_threshold_moves_the_models_line():

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from switchboard.brain.names import NOT_NAME
-from switchboard.brain.text import fuzzy_score, normalize, phonetic_key
+from switchboard.brain.text import consonant_key, fuzzy_score, normalize, phonetic_key
 from switchboard.profiles import BusinessProfile
 
 __all__ = ["InsuranceMatch", "OfficeMatch", "match_insurance", "match_office"]
@@ -17,6 +17,9 @@ _COMMON_PLACE_WORDS = frozenset(
     "heights village hills grove center centre the of saint st new old round rock point spring "
     "springs river valley falls fort port mount cross".split()
 )
+# Words before a place ("I live in …", "near …") and after one ("the … office").
+_PLACE_CUES_BEFORE = frozenset("in near at by to".split())
+_PLACE_CUES_AFTER = frozenset("office location area one".split())
 _GENERIC_PLAN_WORDS = frozenset(
     "blue vision health care healthcare plan insurance medical dental first".split()
 )
@@ -54,7 +57,11 @@ def _windows(words: list[str], size: int):
 
 
 def match_office(
-    profile: BusinessProfile, text: str, *, exclude: frozenset[str] = frozenset()
+    profile: BusinessProfile,
+    text: str,
+    *,
+    exclude: frozenset[str] = frozenset(),
+    expecting: bool = False,
 ) -> OfficeMatch | None:
     """The office whose name or alias the caller said (exactly or nearly), or None.
 
@@ -64,11 +71,15 @@ def match_office(
     overlapping names the longer wins ("Miami Lakes" over "Miami"). The flow says the office
     back, so the caller hears which one was taken. Without an exact match, the best fuzzy
     match above a threshold that is stricter for short names ("oral" is not "Doral") wins.
+    Where a place is expected (the agent asked for the office, or the words sit after "in",
+    "near" … or before "office"), a word with the place's consonants in order also counts:
+    recognizers hear "Doral" as "dorrell" (see ``_sounds_like_place``).
 
     Args:
         profile: The business.
         text: What the caller said.
         exclude: Words to ignore (e.g. the caller's name, so "Austin Miller" is not Austin).
+        expecting: The agent just asked which office.
     """
     words = [w for w in normalize(text).split() if w not in exclude]
     if not words:
@@ -116,6 +127,13 @@ def match_office(
                         threshold < 90 or phonetic_key(heard)[:1] == phonetic_key(place)[:1]
                     ):
                         consider(OfficeMatch(office.id, office.name, heard, score))
+                    elif (
+                        sz <= size
+                        and (expecting or _cued(words, start, sz))
+                        and not any(w in NOT_NAME for w in window)
+                        and _sounds_like_place(heard, place)
+                    ):
+                        consider(OfficeMatch(office.id, office.name, heard, 86.0))
             # A distinctive word of a multi-word place ("Gables", "Pflugerville"'s "Cedar").
             for token in target:
                 owners = token_owner.get(token, set())
@@ -128,6 +146,29 @@ def match_office(
                 ):
                     consider(OfficeMatch(office.id, office.name, token, 95.0))
     return exact[1] if exact is not None else best
+
+
+def _cued(words: list[str], start: int, size: int) -> bool:
+    """Do the words around ``words[start:start + size]`` say it is a place ("live in …")?"""
+    before = words[start - 1] if start > 0 else ""
+    after = words[start + size] if start + size < len(words) else ""
+    return before in _PLACE_CUES_BEFORE or after in _PLACE_CUES_AFTER
+
+
+def _sounds_like_place(heard: str, place: str) -> bool:
+    """Has ``heard`` the consonants of ``place``, in order, with its first sound?
+
+    "dorrell" and "Doral" share "drl"; so does "dorado" but for one consonant ("drd"), which
+    counts when the spellings are also alike. "oral", "coral" and "moral" start with another
+    sound. Places with fewer than three consonants ("Hialeah") are too short to tell.
+    """
+    a, b = consonant_key(heard), consonant_key(place)
+    if len(b) < 3 or len(a) != len(b) or a[:1] != b[:1]:
+        return False
+    if a == b:
+        return True
+    differing = sum(x != y for x, y in zip(a, b, strict=True))
+    return differing == 1 and fuzzy_score(heard, place) >= 70
 
 
 def _negated(words: list[str], start: int) -> bool:

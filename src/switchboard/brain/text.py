@@ -7,7 +7,15 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-__all__ = ["Token", "fuzzy_score", "normalize", "phonetic_key", "tokens", "words"]
+__all__ = [
+    "Token",
+    "consonant_key",
+    "fuzzy_score",
+    "normalize",
+    "phonetic_key",
+    "tokens",
+    "words",
+]
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 
@@ -77,6 +85,15 @@ def phonetic_key(text: str) -> str:
     key = re.sub(r"(?<=[^aeiou])h", "", key)  # silent h after a consonant
     key = re.sub(r"h$", "", key)
     return key
+
+
+def consonant_key(text: str) -> str:
+    """The sound-alike key without its vowels, first letter kept: "dorrell" and "Doral" → "drl".
+
+    Recognizers often get a short place name's consonants right and its vowels wrong.
+    """
+    key = phonetic_key(text)
+    return key[:1] + re.sub(r"[aeiouyw]", "", key[1:])
 
 
 def fuzzy_score(heard: str, target: str) -> float:

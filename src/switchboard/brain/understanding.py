@@ -700,7 +700,8 @@ def _understand(
         name_words = frozenset(normalize(last_name).split())
 
     correction = bool(_CORRECTION_RE.search(low))
-    office = match_office(profile, text)
+    at_office = expect == "office" and not question
+    office = match_office(profile, text, expecting=at_office)
     if name is not None and office is not None:
         name = _without_trailing_place(name, office.heard)
         name_words = frozenset(normalize(name.full).split())
@@ -723,7 +724,7 @@ def _understand(
             else:
                 office = None
         else:
-            office = match_office(profile, text, exclude=name_words)
+            office = match_office(profile, text, exclude=name_words, expecting=at_office)
     if name is None and expect == "office" and not question:
         name = _name_at_office_question(profile, text, with_office=office is not None)
         name_words = frozenset(normalize(name.full).split()) if name else name_words

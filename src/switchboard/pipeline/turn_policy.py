@@ -16,12 +16,15 @@ followed by a pause scores ~0.8 "complete" (bench/turn_bench.py). Rules, in orde
      complete;
    - not expected: ends a run of 10 or more digits -> complete; 3 to 9 digit words (a digit
      group or two) -> incomplete
-5. ends with a word no sentence ends with ("and", "my", "the", "is", ...) -> incomplete
-6. the words answer what the agent asked (an office, a plan, a full name, a known reason, "no,
+5. spelling a word (the agent asked for the letters) and the turn so far ends with a letter,
+   unless the letters already make a known surname (``answered``) -> incomplete: the model
+   hears each letter group as finished, and a name cut in two ("N G U" ... "Y E N") is lost
+6. ends with a word no sentence ends with ("and", "my", "the", "is", ...) -> incomplete
+7. the words answer what the agent asked (an office, a plan, a full name, a known reason, "no,
    that's all"), or end any turn at once (an emergency, "a real person", "are you a robot?"):
    the caller's ``answered`` predicate, from :mod:`switchboard.brain.answered` -> complete
    (smart-turn scored "I'd like to book an eye exam." ~0.3 on the phone path)
-7. otherwise the model decides: probability >= threshold -> complete, else incomplete
+8. otherwise the model decides: probability >= threshold -> complete, else incomplete
    (no probability yet -> ask the model; the model failed -> complete, as plain VAD would).
 
 "Incomplete" never means forever: the processor finalizes after TURN_MAX_PAUSE_SECS of pause.
@@ -110,6 +113,8 @@ def judge(
             return Decision(Verdict.COMPLETE, "number complete")
         if 3 <= sum(w in _DIGIT_WORDS for w in words) < PHONE_DIGITS:
             return Decision(Verdict.INCOMPLETE, "reading a number")
+    if expect == "spelling" and len(last) == 1 and last.isalpha() and not answered:
+        return Decision(Verdict.INCOMPLETE, "spelling a word")
     if last in DANGLING:
         return Decision(Verdict.INCOMPLETE, "sentence unfinished")
     if answered:
