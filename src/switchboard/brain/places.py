@@ -9,7 +9,7 @@ from switchboard.brain.names import NOT_NAME
 from switchboard.brain.text import consonant_key, fuzzy_score, normalize, phonetic_key
 from switchboard.profiles import BusinessProfile
 
-__all__ = ["InsuranceMatch", "OfficeMatch", "match_insurance", "match_office"]
+__all__ = ["InsuranceMatch", "OfficeMatch", "match_insurance", "match_office", "place_words"]
 
 # Place-name words too common to identify an office on their own.
 _COMMON_PLACE_WORDS = frozenset(
@@ -84,11 +84,7 @@ def match_office(
     words = [w for w in normalize(text).split() if w not in exclude]
     if not words:
         return None
-    token_owner: dict[str, set[str]] = {}
-    for office in profile.offices:
-        for place in office.place_names():
-            for token in normalize(place).split():
-                token_owner.setdefault(token, set()).add(office.id)
+    token_owner = place_words(profile)
     best: OfficeMatch | None = None
     exact: tuple[tuple[int, int], OfficeMatch] | None = None
 
@@ -146,6 +142,16 @@ def match_office(
                 ):
                     consider(OfficeMatch(office.id, office.name, token, 95.0))
     return exact[1] if exact is not None else best
+
+
+def place_words(profile: BusinessProfile) -> dict[str, set[str]]:
+    """Each word of the profile's office names and aliases, with the offices it belongs to."""
+    owners: dict[str, set[str]] = {}
+    for office in profile.offices:
+        for place in office.place_names():
+            for token in normalize(place).split():
+                owners.setdefault(token, set()).add(office.id)
+    return owners
 
 
 def _cued(words: list[str], start: int, size: int) -> bool:

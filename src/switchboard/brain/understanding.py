@@ -23,7 +23,13 @@ from switchboard.brain.knowledge import (
 )
 from switchboard.brain.names import PersonName, extract_last_name, extract_name, split_name
 from switchboard.brain.numbers import extract_phone
-from switchboard.brain.places import InsuranceMatch, OfficeMatch, match_insurance, match_office
+from switchboard.brain.places import (
+    InsuranceMatch,
+    OfficeMatch,
+    match_insurance,
+    match_office,
+    place_words,
+)
 from switchboard.brain.text import Token, normalize, tokens
 from switchboard.common_names import FIRST_NAMES
 from switchboard.profiles import BusinessProfile
@@ -597,13 +603,7 @@ def _name_at_office_question(
         return None
     if not with_office and normalize(offered.first).split()[0] not in _FIRST_NAMES:
         return None
-    place_words = {
-        word
-        for office in profile.offices
-        for place in office.place_names()
-        for word in normalize(place).split()
-    }
-    if place_words & set(normalize(offered.full).split()):
+    if place_words(profile).keys() & set(normalize(offered.full).split()):
         return None
     return offered
 
