@@ -54,7 +54,7 @@ def main(args: argparse.Namespace) -> None:
             pcm = synthesize_caller_sync(said).pcm16
             phrases = tuple(reply.expect_phrases or ())
             hint, _ = hints.get(reply.expect, phrases) if phrases else (None, None)
-            utt = Utterance(general, hint, phrases=phrases, domain=domain)
+            utt = Utterance(general, hint, phrases=phrases, domain=domain, kind=reply.expect)
             for i in range(0, len(pcm), 640):
                 utt.feed(pcm[i : i + 640])
             heard = utt.finish()

@@ -167,3 +167,21 @@ def test_a_whole_number_in_the_free_words_is_kept_over_the_grammar() -> None:
     general = _Decoder(heard, 1000)
     hint = _Decoder("two eight oh three eight three oh five two two two nine", 1000 + 10 * FRAMES)
     assert Utterance(general, hint, phrases=ANYTHING_ELSE).finish().text == heard
+
+
+@pytest.mark.parametrize(
+    ("lead", "kept"),
+    [(20.0, "r e y e s"), (16.0, "r e y e s"), (13.0, "thursday"), (5.0, "thursday")],
+    ids=["a spelled name's lead", "the margin's edge", "a word's lead", "a small lead"],
+)
+def test_letters_replace_the_free_words_only_when_they_fit_far_better(lead, kept) -> None:
+    """The letter grammar fits any short word ("Thursday." as "h r c", measured leads
+    3.7..12.9 per frame); spelled names led by 16.9..22.7."""
+    letters = "r e y e s" if kept == "r e y e s" else "h r c"
+    general = _Decoder("thursday", 1000)
+    hint = _Decoder(letters, 1000 + int(lead * FRAMES))
+    phrases = [chr(c) for c in range(ord("a"), ord("z") + 1)]
+    assert Utterance(general, hint, phrases=phrases, kind="spelling").finish().text == kept
+    # another question's grammar, with the same lead, wins
+    other = Utterance(_Decoder("thursday", 1000), _Decoder(letters, 1000 + int(lead * FRAMES)))
+    assert other.finish().text == letters

@@ -104,6 +104,7 @@ def _worker_main(conn: Connection, config: dict[str, Any]) -> None:
                             cmn=cmn,
                             domain=domain,
                             domain_margin=config.get("domain_margin", DEFAULT_DOMAIN_MARGIN),
+                            kind=kind,
                         ),
                         general,
                         hint,
