@@ -443,3 +443,18 @@ def test_guarantees_hold_on_random_calls(seed):
             break
     state = flow.on_hangup(PROFILE, state)
     assert state.outcome in flow.OUTCOMES
+
+
+def test_a_name_given_at_the_insurance_question_replaces_a_misheard_one():
+    state, replies = run(
+        [
+            "I'd like a glaucoma evaluation",
+            "Kendall.",
+            "Close Hurts.",  # a misheard name, taken as said
+            "Rachel Goldberg.",
+            "Cigna.",
+        ]
+    )
+    assert state.request.patient_name == "Rachel Goldberg"
+    assert state.request.insurance == "Cigna"
+    assert "Rachel" in replies[-2].text  # the next question uses the corrected name

@@ -482,6 +482,40 @@ def test_the_office_answer_is_not_read_as_a_name(text, office_id):
     assert (u.office.office_id if u.office else None) == office_id
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Nancy Kowalski. I go to the Austin office.", PersonName("Nancy", "Kowalski")),
+        ("Kendall, this is Peter Brown", PersonName("Peter", "Brown")),
+        # after the office, only a common first name starts a name
+        ("coconut grove actually no make at kendall it's close hurts my work", None),
+        ("kendall it's closer to my work", None),
+    ],
+)
+def test_a_name_beside_the_office_answer(text, name):
+    assert understand(PROFILE, text, expect="office").name == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "insurance"),
+    [
+        ("Rachel Goldberg.", PersonName("Rachel", "Goldberg"), None),
+        ("Tricare", None, "Tricare"),
+        ("Oscar", None, "Oscar"),
+        ("Aetna", None, "Aetna"),
+    ],
+)
+def test_a_full_name_at_the_insurance_question_is_a_name_not_a_plan(text, name, insurance):
+    u = understand(PROFILE, text, expect="insurance")
+    assert u.name == name
+    assert (u.insurance.value if u.insurance else None) == insurance
+
+
+@pytest.mark.parametrize("text", ["it's two and", "nine", "two three"])
+def test_number_words_are_never_a_name(text):
+    assert understand(PROFILE, text, expect="name").name is None
+
+
 def test_an_office_name_alone_or_as_a_surname_stays_a_name():
     assert understand(PROFILE, "Mary Kendall", expect="name").name == PersonName("Mary", "Kendall")
     assert understand(PROFILE, "Kendall", expect="name").name == PersonName("Kendall")

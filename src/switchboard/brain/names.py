@@ -38,6 +38,8 @@ NOT_NAME = frozenset(
     lately been having some something problem problems dry red itchy blurry vision pain
     due annual looking wondering trying hoping going interested calling back new here
     im hm mhm huh mmm umm uhm erm
+    zero one two three four five six seven eight nine ten eleven twelve twenty thirty forty
+    fifty hundred
     """.split()
 )
 TITLES = frozenset({"dr", "doctor", "mr", "mrs", "ms", "miss", "mister"})

@@ -591,19 +591,27 @@ _NAME_KINDS = frozenset({"name", "last_name", "spelling"})
 
 
 def _name_at_office_question(
-    profile: BusinessProfile, text: str, *, with_office: bool
+    profile: BusinessProfile, text: str, *, office: OfficeMatch | None
 ) -> PersonName | None:
     """A first and last name said at the office question, or None: before the office ("Nancy
     Kowalski. I go to the Austin office.") or instead of it ("Peter Brown", when the caller
     expected to be asked the name). No word of it may be a place the profile knows, so "South
-    Beach" or "Coral Gables, please" stays an office; without an office, the first word must
-    be a common first name too ("Little Havana" is no one)."""
+    Beach" or "Coral Gables, please" stays an office. Unless it comes before the office, the
+    first word must be a common first name too: "Little Havana" is no one, and neither is
+    "close hurts" in "… make that Kendall, it's close hurts my work" (the recognizer's
+    "closer to")."""
     offered = extract_name(text, expecting=True)
     if offered is None or not offered.last:
         return None
-    if not with_office and normalize(offered.first).split()[0] not in _FIRST_NAMES:
-        return None
-    if place_words(profile).keys() & set(normalize(offered.full).split()):
+    low = normalize(text)
+    said = normalize(offered.full).split()
+    if said[0] not in _FIRST_NAMES:
+        if office is None:
+            return None
+        place_at = low.find(normalize(office.heard))
+        if place_at < 0 or low.find(" ".join(said)) > place_at:
+            return None
+    if place_words(profile).keys() & set(said):
         return None
     return offered
 
@@ -726,12 +734,31 @@ def _understand(
         else:
             office = match_office(profile, text, exclude=name_words, expecting=at_office)
     if name is None and expect == "office" and not question:
-        name = _name_at_office_question(profile, text, with_office=office is not None)
+        name = _name_at_office_question(profile, text, office=office)
         name_words = frozenset(normalize(name.full).split()) if name else name_words
     insurance = match_insurance(profile, text, expecting=expect == "insurance" and not question)
     if insurance is not None and not insurance.matched and (office or name or phone):
         if expect == "insurance" and insurance.value not in ("none", "self-pay", "not sure"):
             insurance = None
+    if (
+        expect == "insurance"
+        and not question
+        and name is None
+        and insurance is not None
+        and not insurance.matched
+        and insurance.value not in ("none", "self-pay", "not sure")
+    ):
+        # "Rachel Goldberg" at the insurance question is a name (the earlier answer was
+        # misheard), not a plan nobody has heard of: a common first name and a last name.
+        offered = extract_name(text, expecting=True)
+        if (
+            offered is not None
+            and offered.last
+            and normalize(offered.first).split()[0] in _FIRST_NAMES
+            and not place_words(profile).keys() & set(normalize(offered.full).split())
+        ):
+            name, insurance = offered, None
+            name_words = frozenset(normalize(name.full).split())
     time = extract_time(text, expecting=expect == "time" and not question)
     removals = tuple(p for p in (time, office.heard if office else None) if p)
     reason = extract_reason(profile, text, expecting=expect == "reason" and not question)
