@@ -144,9 +144,9 @@ def test_after_the_recap_only_a_stated_change_moves_the_office(after_recap, offi
 @pytest.mark.parametrize(
     "after_read_back",
     [
-        # the new number's digits not made out (nine heard, one misheard as "want")
+        # the new number's digits not made out (nine heard, one lost)
         "no actually that's my work number can you call my cell instead it's three zero five "
-        "five five five zero want four two",
+        "five five five zero with four two",
         "Can you use a different number?",
         "That's my work number, call my cell.",
     ],

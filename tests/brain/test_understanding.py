@@ -103,8 +103,14 @@ def test_spelled_word():
         ("three oh five five five five zero one two three", "+13055550123"),
         ("five one two five fifty five zero one ninety nine", "+15125550199"),
         ("double five five, oh one two three", "+13055550123"),  # 7 digits: caller's area code
-        # nine digits, one misheard ("one" as "want"): not a local number in the caller's area
-        ("it's three zero five five five five zero want four two", None),
+        # a digit heard as a sound-alike word, between two digits of the number
+        ("it's three zero five five five five zero want four two", "+13055550142"),
+        ("five one two five five five oh won four two", "+15125550142"),
+        ("three to five to two two nine eight seven six", "+13252229876"),
+        # nine digits, one lost: not a local number in the caller's area
+        ("it's three zero five five five five zero with four two", None),
+        # sound-alikes outside a number stay words
+        ("I want to come at five to two", None),
         ("+1 305 555 0144", "+13055550144"),
         ("I want an appointment for two people", None),
         ("at ten in the morning", None),
@@ -116,6 +122,8 @@ def test_phone_numbers(text, number):
 
 def test_digits_and_readback():
     assert digits_from_words("nine one one") == ["911"]
+    assert digits_from_words("I want two") == ["2"]  # "want" starts no run
+    assert digits_from_words("one to") == ["1"]  # nor ends one
     assert spoken_digits("+13055550123") == "3 0 5, 5 5 5, 0 1 2 3"
 
 

@@ -47,6 +47,9 @@ TENS_WORDS = {
     "eighty": "8",
     "ninety": "9",
 }
+# Words a recognizer writes for a digit inside a number ("oh want four two" for "oh one four
+# two"): read as that digit only between two digits of a run.
+_SOUNDALIKES = {"want": "1", "won": "1", "to": "2", "too": "2", "ate": "8"}
 REPEATERS = {"double": 2, "triple": 3}
 # Words that may sit inside a spoken number without breaking it.
 _JOINERS = {"dash", "and"}
@@ -73,6 +76,8 @@ def digits_from_words(text: str) -> list[str]:
             piece = word[1:]
         elif word in DIGIT_WORDS and (word not in ("o", "for") or current):
             piece = DIGIT_WORDS[word]
+        elif word in _SOUNDALIKES and current and _is_digit_word(words, index + 1):
+            piece = _SOUNDALIKES[word]
         elif word in TEEN_WORDS:
             piece = TEEN_WORDS[word]
         elif word in TENS_WORDS:
@@ -105,6 +110,11 @@ def digits_from_words(text: str) -> list[str]:
     if current:
         runs.append(current)
     return runs
+
+
+def _is_digit_word(words: list[str], index: int) -> bool:
+    word = words[index] if index < len(words) else ""
+    return word.isdigit() or (word in DIGIT_WORDS and word not in ("o", "for"))
 
 
 def extract_phone(
