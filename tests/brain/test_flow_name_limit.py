@@ -115,3 +115,19 @@ def test_a_name_given_up_on_with_nothing_name_like_heard_is_still_marked_for_sta
     assert sum(r.expect == "name" for r in replies) == 3
     assert state.request.patient_name == "(name unclear)"
     assert state.outcome == "request_captured"
+
+
+def test_an_answer_not_understood_after_three_name_asks_does_not_ask_a_fourth_time():
+    state, replies = play_flow(
+        [
+            "I'd like to book a glaucoma check.",
+            "Hialeah.",
+            "Medicare.",  # facts instead of the name: asked again
+            "Monday at ten in the morning.",  # asked a third time
+            "blue the ocean",  # nothing understood
+        ]
+    )
+    assert sum(r.expect == "name" for r in replies) == 3
+    assert replies[-1].expect == "anything_else"
+    assert state.request.patient_name.endswith("(name unclear)")
+    assert state.outcome == "request_captured"

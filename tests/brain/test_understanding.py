@@ -81,6 +81,8 @@ def test_plain_words_are_not_names_unless_asked():
         ("my last name is Park", "Park"),
         ("It's Gonzalez", "Gonzalez"),
         ("N-G-U-Y-E-N", "Nguyen"),
+        ("thompson th olympia snowe in", "Thompson"),
+        ("de jesus", "De Jesus"),
     ],
 )
 def test_last_names(text, last):

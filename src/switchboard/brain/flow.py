@@ -666,8 +666,10 @@ def _not_understood(
             name_asks=state.name_asks + 1,  # the reply below asks again
             heard_name=state.heard_name or heard_words,
         )
-        if state.name_misses >= MAX_NAME_MISSES:
-            return _ask(profile, state)  # _next keeps what was heard and moves on
+        if state.name_misses >= MAX_NAME_MISSES or state.name_asks > MAX_NAME_ASKS:
+            # Missed twice, or already asked as often as allowed (the caller gave other facts
+            # instead): _next keeps what was heard and moves on.
+            return _ask(profile, state)
     if state.expect == "spelling" and not u.question:
         # Letters not made out: the request keeps the name as heard (staff have the recording).
         return _ask(profile, replace(state, not_understood=0), phrases.spelling_later)

@@ -247,4 +247,7 @@ def extract_last_name(text: str) -> str | None:
         return spelled
     if not found:
         return None
-    return " ".join(title_name(w) for w in found[:2])
+    kept = found[:2]
+    if len(kept) == 2 and not re.search(r"[aeiouy]", kept[1]):
+        kept = kept[:1]  # "thompson th": a spelling's first letters, heard as a word
+    return " ".join(title_name(w) for w in kept)
