@@ -63,6 +63,7 @@ MAX_REASON_ASKS = 2  # then the flow moves on; staff ask on the callback
 MAX_NAME_MISSES = 2  # name answers heard but not understood; then the flow moves on
 MAX_NAME_ASKS = 3  # name questions in all (also re-asked after other facts); then move on
 MAX_OFFICE_MISSES = 2  # answers to the office question with no office in them; then move on
+MAX_OFFICE_ASKS = 3  # office questions in all (also re-asked after other facts); then move on
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class FlowState:
     name_misses: int = 0  # answers to the name question that held no name
     heard_name: str = ""  # the words of the first such answer, kept for staff
     office_misses: int = 0  # answers to the office question that named no office
+    office_asks: int = 0  # times the flow asked for the office
     name_asks: int = 0  # times the flow asked for the name (or the last name)
     spelling_asked: bool = False  # the caller was asked to spell the last name (once per call)
     failures: int = 0
@@ -182,7 +184,7 @@ def _complete_but_reason(state: FlowState) -> bool:
         or state.name_misses >= MAX_NAME_MISSES
         or state.name_asks >= MAX_NAME_ASKS
     )
-    has_office = bool(req.office_id) or state.office_misses >= MAX_OFFICE_MISSES
+    has_office = bool(req.office_id) or not _may_ask_office(state)
     return has_reason and has_name and has_office and bool(req.preferred_time)
 
 
@@ -203,9 +205,9 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
     if state.mode == "message":
         if not state.message:
             return state, phrases.ask_message, "message"
-        if not req.office_id and state.office_misses < MAX_OFFICE_MISSES:
+        if not req.office_id and _may_ask_office(state):
             # Staff route a message to the office's desk; callers name it before their name.
-            return state, phrases.ask_message_office, "office"
+            return _asked_office(state), phrases.ask_message_office, "office"
         if _may_ask_name(state) and not req.first_name:
             return _asked_name(state), phrases.ask_name, "name"
         if _may_ask_name(state) and req.first_name and not req.last_name:
@@ -217,8 +219,8 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
         if not req.reason and state.reason_asks < MAX_REASON_ASKS:
             state = replace(state, reason_asks=state.reason_asks + 1)
             return state, phrases.ask_visit_reason, "reason"
-        if not req.office_id and state.office_misses < MAX_OFFICE_MISSES:
-            return state, phrases.ask_office, "office"
+        if not req.office_id and _may_ask_office(state):
+            return _asked_office(state), phrases.ask_office, "office"
         if _may_ask_name(state) and not req.first_name:
             return _asked_name(state), phrases.ask_name, "name"
         if _may_ask_name(state) and req.first_name and not req.last_name:
@@ -263,6 +265,27 @@ def _may_ask_name(state: FlowState) -> bool:
     """The name is asked until the recognizer failed twice on it or it was asked three times
     (the caller kept giving other facts instead): then staff ask on the callback."""
     return state.name_misses < MAX_NAME_MISSES and state.name_asks < MAX_NAME_ASKS
+
+
+def _may_ask_office(state: FlowState) -> bool:
+    """The office is asked until the recognizer failed twice on it or it was asked three times
+    (the caller kept giving other facts instead): then staff confirm it on the callback."""
+    return state.office_misses < MAX_OFFICE_MISSES and state.office_asks < MAX_OFFICE_ASKS
+
+
+def _asked_office(state: FlowState) -> FlowState:
+    return replace(state, office_asks=state.office_asks + 1)
+
+
+def _office_just_given_up(before: FlowState, after: FlowState) -> bool:
+    """Was the office the last question, still unknown, and now asked as often as allowed?"""
+    return (
+        before.expect == "office"
+        and not after.request.office_id
+        and after.mode in ("booking", "message")  # a recap or read-back is 2 sentences already
+        and not _may_ask_office(after)
+        and after.expect != "office"
+    )
 
 
 def _asked_name(state: FlowState) -> FlowState:
@@ -310,13 +333,19 @@ def _ask(
     """Reply with an acknowledgement (optional) and the next question."""
     keep_ack = flags.pop("keep_ack", False)
     was_wrapping = state.mode == "wrap_up"
+    before = state
     state, question, expect = _next(profile, state)
+    first = state.request.first_name
+    thanks = fill(profile.phrases.thank_name, first_name=first) if first else None
+    if _office_just_given_up(before, replace(state, expect=expect)) and ack in ("", thanks):
+        # Said instead of a thanks (an answer to a question is kept): two sentences.
+        ack = profile.phrases.office_later
+        keep_ack = True
     # What to repeat after a detour: the question alone, never the recap before it.
     prompt = profile.phrases.ask_anything_else if expect == "anything_else" else question
     state = _settle(replace(state, expect=expect, prompt=prompt))
     if state.mode == "wrap_up" and not was_wrapping and not keep_ack:
         ack = ""  # the recap restates everything; keep the turn to two sentences
-    first = state.request.first_name
     if first and ack == fill(profile.phrases.thank_name, first_name=first) and first in question:
         ack = ""  # the question already says the name
     text = f"{ack} {question}".strip() if ack else question
@@ -675,12 +704,12 @@ def _not_understood(
         return _ask(profile, replace(state, not_understood=0), phrases.spelling_later)
     if state.expect == "office" and not u.question:
         state = replace(state, office_misses=state.office_misses + 1)
-        if state.office_misses >= MAX_OFFICE_MISSES and state.mode in ("booking", "message"):
+        if not _may_ask_office(state) and state.mode in ("booking", "message"):
             # Offices listed and still not understood: staff confirm it on the callback
             # (they have the recording) rather than the caller being asked a third time.
             return _ask(profile, replace(state, not_understood=0), phrases.office_later)
         text = fill(phrases.ask_office_unmatched, offices=office_list(profile))
-        return _settle(state), _reply(profile, text, "office")
+        return _settle(_asked_office(state)), _reply(profile, text, "office")
     if state.expect == "reason" and state.mode == "booking":
         # Repeating the reason question counts as asking it; past the limit, move on.
         state = replace(state, reason_asks=state.reason_asks + 1)
