@@ -18,7 +18,7 @@ _COMMON_PLACE_WORDS = frozenset(
     "springs river valley falls fort port mount cross".split()
 )
 # Words before a place ("I live in …", "near …") and after one ("the … office").
-_PLACE_CUES_BEFORE = frozenset("in near at by to".split())
+_PLACE_CUES_BEFORE = frozenset("in near at by".split())
 _PLACE_CUES_AFTER = frozenset("office location area one".split())
 _GENERIC_PLAN_WORDS = frozenset(
     "blue vision health care healthcare plan insurance medical dental first".split()
