@@ -645,3 +645,21 @@ def test_a_reading_is_remembered_for_the_same_words_and_profile_only():
     other = load_profile(default_profiles_dir() / "bayside-vision.yaml")
     again = understand(other, text, expect="reason")
     assert again is not first and again == first
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("Oh, sorry, wrong number. Bye.", True),
+        ("I think I dialed the wrong number", True),
+        ("sorry bro number by", True),  # "wrong" misheard
+        ("oh sorry long number bye", True),
+        ("sorry my number is three oh five", False),
+        ("sorry what number", False),
+        ("sorry your number again", False),
+        ("sorry number five five five oh one two three", False),
+        ("sorry", False),
+    ],
+)
+def test_wrong_number(text, wrong):
+    assert understand(PROFILE, text).wrong_number is wrong

@@ -128,6 +128,12 @@ _CALLBACK_RE = re.compile(
     r"(?:someone|somebody|doctor|nurse|staff|office) (?:to |could |can |would )?call me)\b"
 )
 _WRONG_NUMBER_RE = re.compile(r"\b(?:wrong number|dialed the wrong|called the wrong)\b")
+# "Sorry, wrong number" with "wrong" misheard ("sorry bro number bye"): a short apology about
+# "number" whose middle word says whose number it is would be something else.
+_SORRY_NUMBER_RE = re.compile(r"^(?:oh |uh |um )?sorry (?:([a-z']+) )?number\b")
+_NUMBER_OWNERS = frozenset(
+    "my your our his her their the that this a an phone cell what what's which whose".split()
+)
 _INSURANCE_ASK_RE = re.compile(
     r"\b(?:take|accept|accepted|cover|covered|coverage|in network|work with|bill|participate)\b"
 )
@@ -590,6 +596,19 @@ _FIRST_NAMES = frozenset(FIRST_NAMES)
 _NAME_KINDS = frozenset({"name", "last_name", "spelling"})
 
 
+def _is_wrong_number(low: str) -> bool:
+    """ "Oh, sorry, wrong number", also as a recognizer writes it ("sorry bro number by")."""
+    if _WRONG_NUMBER_RE.search(low):
+        return True
+    sorry = _SORRY_NUMBER_RE.match(low)
+    return bool(
+        sorry
+        and len(low.split()) <= 6
+        and sorry.group(1) not in _NUMBER_OWNERS
+        and not extract_phone(low)
+    )
+
+
 def _name_at_office_question(
     profile: BusinessProfile, text: str, *, office: OfficeMatch | None
 ) -> PersonName | None:
@@ -832,7 +851,7 @@ def _understand(
         robot=robot,
         change=change,
         callback=callback,
-        wrong_number=bool(_WRONG_NUMBER_RE.search(low)),
+        wrong_number=_is_wrong_number(low),
         book=book,
         question=question,
         question_kind=question_kind,
