@@ -33,3 +33,21 @@ def test_anything_else_answer(heard, closes):
     assert state.ended is closes
     if closes:
         assert replies[-1].end_call and state.outcome == "request_captured"
+
+
+@pytest.mark.parametrize(
+    ("heard", "time", "ends"),
+    [
+        # a lone time word in a goodbye is the recognizer's: the call closes, the day stays
+        ("yeah that's all noon just", "Monday morning", True),
+        # a change said as one
+        ("actually make it Tuesday instead", "Tuesday", False),
+        ("that's all but Tuesday afternoon is better", "Tuesday afternoon", False),
+    ],
+)
+def test_a_time_heard_in_the_goodbye_changes_the_request_only_when_said_as_a_change(
+    heard, time, ends
+):
+    state, replies = play_flow([*BOOKING, heard])
+    assert time.lower() in state.request.preferred_time.lower()
+    assert state.ended is ends

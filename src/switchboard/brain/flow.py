@@ -427,7 +427,16 @@ def _apply_facts(
         if state.mode != "message" and safe_caller_words(u.reason) != req.reason:
             req = replace(req, reason=safe_caller_words(u.reason))
             changed = True
-    if u.time and (booking or state.mode == "message"):
+    late_time = (
+        # "Yeah, that's all" heard as "yeah that's all noon just": a lone time word in a
+        # goodbye after the recap is more likely the recognizer's than a new preference.
+        state.mode == "wrap_up"
+        and req.preferred_time
+        and u.done
+        and not u.correction
+        and len(normalize(u.time or "").split()) < 2
+    )
+    if u.time and (booking or state.mode == "message") and not late_time:
         said = safe_caller_words(u.time)
         if said != req.preferred_time:
             resolved = None
