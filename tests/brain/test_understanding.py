@@ -261,6 +261,11 @@ def test_insurance(text, expecting, value):
         ("Am I talking to a robot?", False, None),
         ("I woke up today with red eyes", False, None),
         ("Kendall", True, None),
+        # the answer to the time question keeps every piece; elsewhere only the first
+        ("mornings in eight i'm next week", True, "mornings, next week"),
+        ("mornings in eight i'm next week", False, "mornings"),
+        ("Monday works, my son has school until three", True, "Monday, until 3"),
+        ("Tuesday morning. Actually, make that Wednesday morning", True, "Wednesday morning"),
     ],
 )
 def test_times_are_kept_verbatim(text, expecting, said):

@@ -374,14 +374,25 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
                 clusters[-1][1] = i
                 continue
         clusters.append([i, i])
-    start, end = clusters[0]
+    chosen = clusters[:1]
     # "Tuesday morning. Actually, make that Wednesday morning": the time after the last
     # correction is the one meant.
     fix = _last_correction(words)
-    if fix is not None:
-        after = [c for c in clusters if c[0] > fix]
-        if after and any(c[0] < fix for c in clusters):
-            start, end = after[0]
+    after = [c for c in clusters if fix is not None and c[0] > fix]
+    if after and any(c[0] < fix for c in clusters):
+        chosen = after[:1]
+    elif expecting:
+        # The answer to "what day and time?" may hold more than one piece, with words
+        # between them that join nothing ("Mornings, anytime next week" heard as "mornings in
+        # eight i'm next week"): each piece is the caller's, so all of them are kept.
+        chosen = clusters[:3]
+    return ", ".join(_time_words(text, toks, start, end) for start, end in chosen)
+
+
+def _time_words(text: str, toks: list[Token], start: int, end: int) -> str:
+    """The time phrase around the core words ``start..end``, widened to its lead and clock
+    words, as said (clock times in digits)."""
+    words = [t.word for t in toks]
     while start > 0 and words[start - 1] in _TIME_LEFT:
         start -= 1
     if words[start] in ("am", "pm", "o'clock"):
