@@ -7,23 +7,15 @@ import re
 import phonenumbers
 
 from switchboard.brain.text import normalize
+from switchboard.number_words import DIGIT_NAMES, ZERO_WORDS
 
 __all__ = ["digits_from_words", "extract_phone", "spoken_digits"]
 
 DIGIT_WORDS = {
-    "zero": "0",
-    "oh": "0",
-    "o": "0",
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
+    **{name: str(digit) for digit, name in enumerate(DIGIT_NAMES)},
+    **dict.fromkeys(ZERO_WORDS, "0"),
+    "o": "0",  # these two count only inside a number (see digits_from_words)
     "for": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
 }
 TEEN_WORDS = {
     "ten": "10",

@@ -6,6 +6,7 @@ import re
 import string
 
 from switchboard.brain.text import normalize
+from switchboard.number_words import DIGIT_NAMES, ZERO_WORDS
 from switchboard.profiles import FORBIDDEN_CLAIMS, BusinessProfile
 
 __all__ = [
@@ -34,7 +35,7 @@ _PROPER = frozenset(
     september october november december""".split()
 )
 
-_DIGIT_WORDS = "zero oh one two three four five six seven eight nine".split()
+_DIGIT_WORDS = [DIGIT_NAMES[0], *ZERO_WORDS, *DIGIT_NAMES[1:]]
 _TIME_WORDS = (
     "monday tuesday wednesday thursday friday saturday sunday morning afternoon evening today "
     "tomorrow next this week any weekday weekend at in the o'clock noon early late "

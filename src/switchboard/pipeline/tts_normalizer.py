@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import re
 
-DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_WORD_DIGITS = "|".join((*DIGIT_WORDS, "oh"))
+from switchboard.number_words import DIGIT_NAMES as DIGIT_WORDS
+from switchboard.number_words import ZERO_WORDS
+
+_WORD_DIGITS = "|".join((*DIGIT_WORDS, *ZERO_WORDS))
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"

@@ -16,6 +16,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 
 from switchboard.common_names import FIRST_NAMES, SURNAMES
+from switchboard.number_words import DIGIT_NAMES
 from switchboard.profiles import BusinessProfile
 from switchboard.speech.recognizer import words_of
 
@@ -276,7 +277,6 @@ _NAME = [
     "my name is {f} {l} not {l2}",
     "wait my name is {f} {l}",
 ]
-_DIGITS = "zero oh one two three four five six seven eight nine".split()
 _PHONE = [
     "{n}",
     "my number is {n}",
@@ -309,7 +309,7 @@ def _digit_runs(count: int) -> list[str]:
         for _ in range(10):
             state = (state * 1103515245 + 12345) % (2**31)
             d = (state >> 16) % 10
-            digits.append("oh" if d == 0 and state % 3 == 0 else _DIGITS[0 if d == 0 else d + 1])
+            digits.append("oh" if d == 0 and state % 3 == 0 else DIGIT_NAMES[d])
         runs.append(" ".join(digits))
     return runs
 

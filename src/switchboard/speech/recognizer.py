@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from switchboard.number_words import DIGIT_NAMES, ZERO_WORDS
+
 logger = logging.getLogger(__name__)
 
 PIPELINE_RATE = 8000
@@ -71,7 +73,7 @@ SPELLING_FILLERS = "uh um it's my last name is that's".split()
 #: you" ("okay eight to", heard in audio scenarios).
 PHRASE_OR_NUMBER_KINDS = frozenset({"anything_else"})
 MIN_NUMBER_DIGITS = 7
-DIGIT_WORDS = frozenset("zero oh one two three four five six seven eight nine".split())
+DIGIT_WORDS = frozenset((*DIGIT_NAMES, *ZERO_WORDS))
 #: A grammar result that reads a number (MIN_NUMBER_DIGITS digit words or more) is kept only when
 #: the free decoders heard at least this many digit words too. Callers who say a number get
 #: 7-10 digit words from the general or domain LM (measured on flite numbers in sentences);
