@@ -331,6 +331,8 @@ def test_reason_when_asked_takes_plain_statements():
         ("I got poked in the eye, it's an eye injury", True),
         ("I keep seeing flashes of light and now there's like a curtain coming down", True),
         ("flashes of light an no there's like a curtain come in dunn over my left eye", True),
+        ("I think something's stuck in my eye, it's really red", True),  # "'s" contracted
+        ("something's in my eye and it hurts", True),
         ("I see flashes of light sometimes", False),
         ("I suddenly lost my contact lens", False),
         ("my eyes have been dry lately", False),

@@ -83,3 +83,18 @@ async def test_twilio_is_told_to_clear_its_buffer_on_an_interruption():
     serializer = SafeTwilioSerializer(stream_sid="MZ1", call_sid="CA1", account_sid="AC1")
     message = await serializer.serialize(InterruptionFrame())
     assert '"event": "clear"' in message and '"streamSid": "MZ1"' in message
+
+
+async def test_emergency_signs_heard_while_the_agent_speaks_stop_it_for_the_instruction():
+    # Echo gate on: the words are an utterance the caller went on with past the pause that
+    # ended the last turn (the gate lets an utterance under way finish).
+    async with Call(barge_in=False) as call:
+        await _agent_speaking_a_long_reply(call)
+        replies = len(call.output.played)
+        await call.send(said("I think something's stuck in my eye, it's really red and it hurts."))
+        waited = await call.wait_for(lambda: call.output.clears >= 1, 1)
+        assert waited < 0.3
+        await call.wait_for(lambda: len(call.output.played) > replies, 2)
+        assert "911" in call.hooks.agent[-1]
+        assert call.dialogue.counters.emergency_interruptions == 1
+        assert call.dialogue.counters.barge_ins == 0

@@ -82,6 +82,7 @@ class DialogueCounters:
     tts_errors: int = 0
     tts_timeouts: int = 0
     alternatives_taken: int = 0  # turns acted on as another decoder heard them (choose_heard)
+    emergency_interruptions: int = 0  # an earlier reply stopped for the emergency instruction
 
 
 @dataclasses.dataclass
@@ -252,6 +253,7 @@ class DialogueProcessor(FrameProcessor):
             # Counted here, not in the worker: a turn that missed its deadline was not acted on.
             self.counters.alternatives_taken += 1
             text = heard
+        urgent = new_state.emergency and not self._state.emergency
         self._state = new_state
         meta = {"replied": reply is not None}
         if barged:
@@ -261,6 +263,13 @@ class DialogueProcessor(FrameProcessor):
         if reply is None:
             self._arm_silence()
             return False
+        if urgent and (self._bot_speaking or self._pending_handles) and not barged:
+            # Emergency signs heard while an earlier reply plays (the caller's words went on
+            # past the pause that ended the last turn): the instruction comes at once, not
+            # after "May I have your name?" (C4.6).
+            self.counters.emergency_interruptions += 1
+            logger.info("emergency signs while the agent spoke; stopping its reply")
+            await self._interrupt()
         await self._speak(reply, reason="goodbye")
         self._watch_reply(started)
         return True

@@ -253,7 +253,8 @@ def _has_phrase(low: str, phrase: str) -> bool:
 
 def is_emergency(profile: BusinessProfile, text: str) -> bool:
     """Whether the caller describes one of the profile's emergency signs (synonyms allowed)."""
-    low = normalize(text)
+    # "something's stuck in my eye": a contraction's "'s" hides the word before it.
+    low = re.sub(r"(?<=[a-z])'s\b", "", normalize(text))
     if not low:
         return False
     for sign in profile.emergency.signs:

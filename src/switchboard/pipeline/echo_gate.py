@@ -11,6 +11,15 @@ affected: its tap sits before the gate.
 
 The agent's speaking state comes from ``BotStartedSpeakingFrame``/``BotStoppedSpeakingFrame``,
 which the output transport pushes upstream through the whole pipeline.
+
+One exception: an utterance the caller is already speaking when the agent starts is let
+finish (up to ``hold_max_secs``). The end of a turn is judged at a pause, and a caller who
+paused after "I was grinding metal at work," and went on with "... something's stuck in my
+eye" would otherwise lose the rest under the agent's reply: in one audio run the emergency
+instruction never came. Echo cannot come before the agent speaks, so speech the VAD already
+reported (``VADUserStartedSpeakingFrame``, which the VAD also sends upstream) is the caller's;
+it is let through until the VAD reports its end. The cap bounds what a line's echo could add
+to it, since the VAD may hear the echo as the caller going on.
 """
 
 from __future__ import annotations
@@ -25,6 +34,8 @@ from pipecat.frames.frames import (
     BotStoppedSpeakingFrame,
     Frame,
     InputAudioRawFrame,
+    VADUserStartedSpeakingFrame,
+    VADUserStoppedSpeakingFrame,
 )
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
@@ -36,13 +47,25 @@ class EchoGateCounters:
     frames_in: int = 0
     frames_forwarded: int = 0
     frames_gated: int = 0
+    utterances_let_finish: int = 0  # the caller was speaking when the agent started
 
 
 def gate_is_closed(
-    *, enabled: bool, bot_speaking: bool, stopped_at: float | None, now: float, tail_secs: float
+    *,
+    enabled: bool,
+    bot_speaking: bool,
+    stopped_at: float | None,
+    now: float,
+    tail_secs: float,
+    held_until: float | None = None,
 ) -> bool:
-    """Whether caller audio arriving at ``now`` is withheld."""
+    """Whether caller audio arriving at ``now`` is withheld.
+
+    ``held_until``: an utterance under way when the agent started is let through until then.
+    """
     if not enabled:
+        return False
+    if held_until is not None and now < held_until:
         return False
     if bot_speaking:
         return True
@@ -54,6 +77,7 @@ class EchoGate(FrameProcessor):
 
     Args:
         tail_secs: how long after the agent stops speaking the gate stays closed.
+        hold_max_secs: how long an utterance under way when the agent starts is let through.
         enabled: False passes every frame (barge-in mode); the counters still count.
         clock: monotonic seconds (injectable for tests).
     """
@@ -62,6 +86,7 @@ class EchoGate(FrameProcessor):
         self,
         *,
         tail_secs: float = 0.5,
+        hold_max_secs: float = 4.0,
         enabled: bool = True,
         clock: Callable[[], float] = time.monotonic,
         **kwargs: Any,
@@ -72,6 +97,9 @@ class EchoGate(FrameProcessor):
         self._clock = clock
         self._bot_speaking = False
         self._stopped_at: float | None = None
+        self.hold_max_secs = hold_max_secs
+        self._caller_speaking = False
+        self._held_until: float | None = None
         self.counters = EchoGateCounters()
 
     @property
@@ -83,6 +111,7 @@ class EchoGate(FrameProcessor):
             stopped_at=self._stopped_at,
             now=self._clock(),
             tail_secs=self.tail_secs,
+            held_until=self._held_until,
         )
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
@@ -98,8 +127,18 @@ class EchoGate(FrameProcessor):
                 )
             else:
                 self.counters.frames_forwarded += 1
+        elif isinstance(frame, VADUserStartedSpeakingFrame):
+            if direction == FrameDirection.UPSTREAM:
+                self._caller_speaking = True
+        elif isinstance(frame, VADUserStoppedSpeakingFrame):
+            if direction == FrameDirection.UPSTREAM:
+                self._caller_speaking = False
+                self._held_until = None
         elif isinstance(frame, BotStartedSpeakingFrame):
             if direction == FrameDirection.UPSTREAM:
+                if self._caller_speaking and not self._bot_speaking and self.enabled:
+                    self._held_until = self._clock() + self.hold_max_secs
+                    self.counters.utterances_let_finish += 1
                 self._bot_speaking = True
         elif isinstance(frame, BotStoppedSpeakingFrame):
             if direction == FrameDirection.UPSTREAM and self._bot_speaking:
