@@ -185,3 +185,31 @@ def test_letters_replace_the_free_words_only_when_they_fit_far_better(lead, kept
     # another question's grammar, with the same lead, wins
     other = Utterance(_Decoder("thursday", 1000), _Decoder(letters, 1000 + int(lead * FRAMES)))
     assert other.finish().text == letters
+
+
+@pytest.mark.parametrize(
+    ("free", "grammar", "kept"),
+    [
+        pytest.param(
+            "i was grinding middle at work in dieting to em dreams again my height it's really "
+            "read and it hurts alot",
+            "i'm would round rock location i'd",
+            "i was grinding middle at work in dieting to em dreams again my height it's really "
+            "read and it hurts alot",
+            id="a few grammar words stretched over a long sentence are no reading of it",
+        ),
+        pytest.param(
+            "i'd like to go to the kendle office please",
+            "i'd like the kendall office please",
+            "i'd like the kendall office please",
+            id="a grammar reading of most of a sentence still wins",
+        ),
+        pytest.param(
+            "to christian", "pinecrest", "pinecrest", id="a short answer is read by the grammar"
+        ),
+    ],
+)
+def test_a_grammar_result_must_cover_a_fair_part_of_a_long_sentence(free, grammar, kept):
+    general = _Decoder(free, 1000)
+    hint = _Decoder(grammar, 1000 + 19 * FRAMES)  # the measured lead: 18.9 per frame
+    assert Utterance(general, hint, phrases=["kendall", "pinecrest"]).finish().text == kept

@@ -107,6 +107,14 @@ HINT_ALTERNATIVE_MARGIN = -0.75
 #: ``Utterance`` with the spelling grammar): seven spelled names -16.9..-22.7; words said
 #: instead ("Thursday.", "Yes.", "Okafor.", "It's Okafor.") -3.7..-12.9.
 SPELLING_HINT_MARGIN = -15.0
+#: A grammar result is no reading of a sentence it covers only a small part of: when the free
+#: decoders heard at least this many words and the grammar's words are fewer than half of them,
+#: the grammar result is dropped. A grammar path has no language-model cost per word, so over a
+#: long sentence it can outscore the LM path by stretching a few words across it: "I was
+#: grinding metal at work and I think something's stuck in my eye, it's really red and it
+#: hurts a lot." (20 words heard) came out of the office grammar as "i'm would round rock
+#: location i'd", 18.9 per frame better, and the emergency was lost.
+MIN_SENTENCE_WORDS = 8
 MAX_FILLERS_BEFORE = 3
 MAX_FILLERS_AFTER = 2
 _HESITATIONS = frozenset({"uh", "um", "oh"})
@@ -565,6 +573,7 @@ class Utterance:
                 and frames > 0
                 and not self._mentions_phrase(text)
                 and not _invents_number(hint_hyp.hypstr, free_digits)
+                and not _covers_little_of(hint_hyp.hypstr, text)
             ):
                 # Both searches saw the same frames: compare path scores per frame.
                 hint_score = _log_score(self.hint, hint_hyp)
@@ -624,6 +633,13 @@ def _without_hesitations(text: str) -> str:
 
 def _digit_count(text: str) -> int:
     return sum(1 for w in words_of(text) if w in DIGIT_WORDS)
+
+
+def _covers_little_of(hint_text: str, free_text: str) -> bool:
+    """Whether a grammar result stands for only a small part of a sentence the free decoders
+    heard (see MIN_SENTENCE_WORDS)."""
+    free = len(words_of(free_text))
+    return free >= MIN_SENTENCE_WORDS and 2 * len(words_of(hint_text)) < free
 
 
 def _invents_number(hint_text: str, free_digits: int) -> bool:
