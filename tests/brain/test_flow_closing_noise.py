@@ -40,6 +40,8 @@ def test_anything_else_answer(heard, closes):
     [
         # a lone time word in a goodbye is the recognizer's: the call closes, the day stays
         ("yeah that's all noon just", "Monday morning", True),
+        ("yes that's my cell that's friday", "Monday morning", True),  # "that's fine"
+        ("yes but friday is better", "friday", False),
         # a change said as one
         ("actually make it Tuesday instead", "Tuesday", False),
         ("that's all but Tuesday afternoon is better", "Tuesday afternoon", False),

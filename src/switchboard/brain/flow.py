@@ -428,12 +428,13 @@ def _apply_facts(
             req = replace(req, reason=safe_caller_words(u.reason))
             changed = True
     late_time = (
-        # "Yeah, that's all" heard as "yeah that's all noon just": a lone time word in a
-        # goodbye after the recap is more likely the recognizer's than a new preference.
+        # "Yeah, that's all" heard as "yeah that's all noon just", "yes that's my cell, that's
+        # fine" as "... that's friday": a lone time word in a yes or a goodbye after the recap
+        # is more likely the recognizer's than a new preference, which says so.
         state.mode == "wrap_up"
         and req.preferred_time
-        and u.done
-        and not u.correction
+        and (u.done or u.yes is True)
+        and not _TIME_CHANGE_RE.search(normalize(u.text))
         and len(normalize(u.time or "").split()) < 2
     )
     if u.time and (booking or state.mode == "message") and not late_time:
@@ -666,6 +667,9 @@ _NUMBER_WRONG_RE = re.compile(
 )
 _CONFIRMS_RE = re.compile(
     r"\b(?:right|correct|that's me|that works|(?:my|that|the|good|best) number|perfect|fine)\b"
+)
+_TIME_CHANGE_RE = re.compile(
+    r"\b(?:actually|instead|rather|better|prefer|make it|make that|change|move|switch|but)\b"
 )
 _OFFICE_CHANGE_RE = re.compile(r"^no\b|\b(?:office|location|the one in|instead|rather)\b")
 _CLOSING_WORDS = frozenset({"okay", "ok", "bye", "goodbye", "thanks", "thank"})
