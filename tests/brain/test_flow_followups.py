@@ -58,11 +58,20 @@ def test_a_callback_about_booking_stays_a_booking():
     assert state.mode == "booking" and replies[-1].expect == "office"
 
 
-@pytest.mark.parametrize("sorry", ["Oh, wrong number.", "sorry bro number by"])
-def test_a_wrong_number_leaves_no_message_for_staff(sorry):
-    state, replies = play_flow(
-        ["Hi, is this Walgreens? I'm calling about a prescription refill.", sorry]
-    )
+@pytest.mark.parametrize(
+    ("first", "sorry"),
+    [
+        ("Hi, is this Walgreens? I'm calling about a prescription refill.", "Oh, wrong number."),
+        ("Hi, is this Walgreens? I'm calling about a prescription refill.", "sorry bro number by"),
+        # as one audio run heard it: the "prescription" started a request
+        (
+            "hi eight is the swollen green smith i'm calling about a prescription rachel",
+            "sorry bro number by",
+        ),
+    ],
+)
+def test_a_wrong_number_leaves_no_message_for_staff(first, sorry):
+    state, replies = play_flow([first, sorry])
     assert state.outcome == "no_request" and state.questions == []
     assert replies[-1].end_call
 

@@ -563,8 +563,8 @@ def step(
         u.wrong_number
         and not u.has_facts
         and not just_read_back  # "that's the wrong number" corrects the read-back
-        and state.mode in ("open", "wrap_up")
-        and not (state.request.reason or state.request.patient_name)
+        and state.mode in ("open", "booking", "wrap_up")
+        and not (state.request.patient_name or state.request.office_id)
     ):
         # Nothing said so far was meant for this business: no question or message is kept.
         return _goodbye(profile, replace(state, questions=[], message="", mode="open"))
