@@ -15,8 +15,9 @@ which the output transport pushes upstream through the whole pipeline.
 One exception: an utterance the caller is already speaking when the agent starts is let
 finish (up to ``hold_max_secs``). The end of a turn is judged at a pause, and a caller who
 paused after "I was grinding metal at work," and went on with "... something's stuck in my
-eye" would otherwise lose the rest under the agent's reply: in one audio run the emergency
-instruction never came. Echo cannot come before the agent speaks, so speech the VAD already
+eye" would otherwise lose the rest under the agent's reply to the first half (the dialogue
+then stops that reply for the emergency instruction). Echo cannot come before the agent
+speaks, so speech the VAD already
 reported (``VADUserStartedSpeakingFrame``, which the VAD also sends upstream) is the caller's;
 it is let through until the VAD reports its end. The cap bounds what a line's echo could add
 to it, since the VAD may hear the echo as the caller going on.
