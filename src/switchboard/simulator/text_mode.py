@@ -35,7 +35,8 @@ from switchboard.storage import repo
 from switchboard.storage.db import transaction
 
 WORDS_PER_SEC = 2.7  # a caller's and the agent's speaking pace on the virtual clock
-REPLY_WAIT_SECS = 0.5  # real time to wait for an (instant) text reply
+REPLY_WAIT_SECS = 0.5  # real time to wait for an (instant) text reply to a silence
+LINE_WAIT_SECS = 5.0  # real time a caller line may take to be handled (a loaded CI machine)
 
 
 class VirtualClock:
@@ -120,7 +121,7 @@ async def run_text_call(
         finished.set()
 
     writer = RecordWriter(res.db, call_sid=call_sid)
-    hooks = CallRecordHooks(writer, call_sid=call_sid, end_call=end_call, transfer=transfer)
+    hooks = _TextHooks(writer, call_sid=call_sid, end_call=end_call, transfer=transfer)
     dialogue = DialogueProcessor(
         profile=profile,
         caller_id=caller_id,
@@ -155,7 +156,10 @@ async def run_text_call(
                 await worker.queue_frame(
                     TranscriptionFrame(text=step.say, user_id="caller", timestamp="", result=timing)
                 )
-                reply = await _next_reply(sink, wait_secs=REPLY_WAIT_SECS)
+                # Wait until the dialogue has handled the line, then for its reply if it made
+                # one: a fixed short wait took a slow reply on a loaded machine for none.
+                replied = await _line_handled(hooks, wait_secs=LINE_WAIT_SECS)
+                reply = await _next_reply(sink, wait_secs=LINE_WAIT_SECS) if replied else None
                 log.agent_replied = reply is not None
                 log.reply_latency_ms = 0.0 if reply is not None else None
                 steps.append(log)
@@ -195,6 +199,28 @@ async def run_text_call(
         )
         await writer.close()
     return TextCallResult(call_sid, by, reason, duration, steps)
+
+
+class _TextHooks(CallRecordHooks):
+    """The call record's hooks, plus a signal each time the dialogue has handled a caller line
+    (``replied``: whether it answered it)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.handled: asyncio.Queue[bool] = asyncio.Queue()
+
+    def caller_said(self, text: str, *, start_s: float, end_s: float, meta: dict[str, Any]) -> None:
+        super().caller_said(text, start_s=start_s, end_s=end_s, meta=meta)
+        self.handled.put_nowait(bool(meta.get("replied")))
+
+
+async def _line_handled(hooks: _TextHooks, *, wait_secs: float) -> bool:
+    """Whether the dialogue replied to the line just sent (False if it never handled it, as
+    when the call was already closing)."""
+    try:
+        return await asyncio.wait_for(hooks.handled.get(), wait_secs)
+    except TimeoutError:
+        return False
 
 
 async def _next_reply(sink: TextAgentSink, *, wait_secs: float) -> str | None:
