@@ -346,7 +346,7 @@ def _ask(
     state = _settle(replace(state, expect=expect, prompt=prompt))
     if state.mode == "wrap_up" and not was_wrapping and not keep_ack:
         ack = ""  # the recap restates everything; keep the turn to two sentences
-    if first and ack == fill(profile.phrases.thank_name, first_name=first) and first in question:
+    if first and ack == thanks and first in question:
         ack = ""  # the question already says the name
     text = f"{ack} {question}".strip() if ack else question
     return state, _reply(profile, text, expect, **flags)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from switchboard.brain.text import normalize
+from switchboard.number_words import DIGIT_NAMES
 
 __all__ = [
     "PersonName",
@@ -38,10 +39,9 @@ NOT_NAME = frozenset(
     lately been having some something problem problems dry red itchy blurry vision pain
     due annual looking wondering trying hoping going interested calling back new here
     im hm mhm huh mmm umm uhm erm
-    zero one two three four five six seven eight nine ten eleven twelve twenty thirty forty
-    fifty hundred
+    ten eleven twelve twenty thirty forty fifty hundred
     """.split()
-)
+) | frozenset(DIGIT_NAMES)
 TITLES = frozenset({"dr", "doctor", "mr", "mrs", "ms", "miss", "mister"})
 # First names that commonly pair into one two-word first name ("Mary Ann", "Jo Ellen").
 COMPOUND_FIRST = frozenset(

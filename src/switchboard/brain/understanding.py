@@ -631,20 +631,32 @@ def _name_at_office_question(
     first word must be a common first name too: "Little Havana" is no one, and neither is
     "close hurts" in "… make that Kendall, it's close hurts my work" (the recognizer's
     "closer to")."""
+    offered = _offered_name(profile, text)
+    if offered is None:
+        return None
+    if not _has_common_first_name(offered):
+        if office is None:
+            return None
+        low = normalize(text)
+        place_at = low.find(normalize(office.heard))
+        if place_at < 0 or low.find(normalize(offered.full)) > place_at:
+            return None
+    return offered
+
+
+def _offered_name(profile: BusinessProfile, text: str) -> PersonName | None:
+    """A first and last name said where another answer was asked for, or None: none of its
+    words may be a place the profile knows ("South Beach", "Coral Gables")."""
     offered = extract_name(text, expecting=True)
     if offered is None or not offered.last:
         return None
-    low = normalize(text)
-    said = normalize(offered.full).split()
-    if said[0] not in _FIRST_NAMES:
-        if office is None:
-            return None
-        place_at = low.find(normalize(office.heard))
-        if place_at < 0 or low.find(" ".join(said)) > place_at:
-            return None
-    if place_words(profile).keys() & set(said):
+    if place_words(profile).keys() & set(normalize(offered.full).split()):
         return None
     return offered
+
+
+def _has_common_first_name(name: PersonName) -> bool:
+    return normalize(name.first).split()[0] in _FIRST_NAMES
 
 
 def _without_trailing_place(name: PersonName, place: str) -> PersonName:
@@ -781,13 +793,8 @@ def _understand(
     ):
         # "Rachel Goldberg" at the insurance question is a name (the earlier answer was
         # misheard), not a plan nobody has heard of: a common first name and a last name.
-        offered = extract_name(text, expecting=True)
-        if (
-            offered is not None
-            and offered.last
-            and normalize(offered.first).split()[0] in _FIRST_NAMES
-            and not place_words(profile).keys() & set(normalize(offered.full).split())
-        ):
+        offered = _offered_name(profile, text)
+        if offered is not None and _has_common_first_name(offered):
             name, insurance = offered, None
             name_words = frozenset(normalize(name.full).split())
     time = extract_time(text, expecting=expect == "time" and not question)
