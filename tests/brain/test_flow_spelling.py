@@ -54,6 +54,14 @@ def test_a_name_understood_at_once_is_never_asked_to_be_spelled():
     assert _spelling_asks(replies) == 0
 
 
+def test_a_common_full_name_after_a_miss_is_not_asked_to_be_spelled():
+    lines = ["I'd like to book an eye exam.", "Kendall.", "come", "Lucas Fernandez."]
+    state, replies = play_flow(lines)
+    assert _spelling_asks(replies) == 0
+    assert state.request.patient_name == "Lucas Fernandez"
+    assert replies[-1].expect == "insurance"
+
+
 def test_no_spelling_is_asked_when_no_first_name_was_heard():
     state, replies = play_flow(
         ["I'd like to book an eye exam.", "Kendall.", "roberto do you hours", "no thank you"]

@@ -339,6 +339,13 @@ def test_reason_when_asked_takes_plain_statements():
         ("I can't see the board at school", False),
         ("my eyes hurt a little when I read", False),
         ("I need an eye exam", False),
+        # "eye" naming a visit is not the hurt eye (an audio run heard "hit" in a booking).
+        ("make the appointment hit oh can i do that's no just red your eye exam", False),
+        ("i need new frames bleach and an eye exam", False),
+        ("we got hit with a big bill last time, can I see a different eye doctor", False),
+        ("I got hit in my eye and need an eye exam", True),
+        ("Something hit me in the face and now my eye is swollen", True),
+        ("bleach got in my eye, do I need the eye doctor", True),
     ],
 )
 def test_emergency_signs(text, emergency):
@@ -604,6 +611,9 @@ def test_unanswerable_question_has_no_answer():
         # a recognizer's stray words before the question
         ("like do you have parking at your office use", True),
         ("live there what do i need to bring would me", True),
+        ("like would question what do i need to bring to an eye exam", True),
+        ("i have a question about my bill", True),
+        ("the question is kendall", False),
         ("my eyes are red and itchy", False),
         ("i don't know what time works", False),
         ("the one in kendall", False),

@@ -33,6 +33,7 @@ from switchboard.brain.replies import (
 )
 from switchboard.brain.text import normalize
 from switchboard.brain.understanding import Understanding, understand
+from switchboard.common_names import FIRST_NAMES, SURNAMES
 from switchboard.postcall.dates import resolve_date
 from switchboard.profiles import BusinessProfile
 
@@ -296,10 +297,20 @@ def _should_ask_spelling(state: FlowState) -> bool:
     """Ask the caller to spell the last name, once, when the recognizer already failed on the
     name: whatever last name it heard since is likely a guess ("Brown Bring"), and letters are
     what a phone line carries best (the recognizer then listens for letters only). Not asked
-    without a first name (the name was given up on) or when nothing was missed."""
+    without a first name (the name was given up on), when nothing was missed, or when the
+    name heard since is a common first name with a common surname ("Lucas Fernandez" after a
+    cough heard as "come"): that is what a name answer sounds like, not a guess."""
+    req = state.request
     return bool(
-        not state.spelling_asked and state.request.first_name and state.name_misses >= 1
+        not state.spelling_asked
+        and req.first_name
+        and state.name_misses >= 1
+        and not _common_full_name(req.first_name, req.last_name)
     )
+
+
+def _common_full_name(first: str, last: str) -> bool:
+    return first.lower() in FIRST_NAMES and last.lower() in SURNAMES
 
 
 def _asked_spelling(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, str]:

@@ -68,7 +68,11 @@ _QUESTION_START = re.compile(
 # eyes are red" and a mangled name "roberto do you hours" are no questions).
 _QUESTION_AFTER_NOISE = re.compile(
     r"^(?:[a-z']+\s+){1,2}(?:do you|do y'all|does|what|what's|where|where's|how|when|is there|"
-    r"are you|can i|can you|could you)(?:\s+[a-z']+){2,}"
+    r"are you|can i|can you|could you)(?:\s+[a-z']+){2,}|"
+    # "quick question" with its first word misheard, anywhere: "like would question what do i
+    # need to bring" (an audio run; three stray words before "what").
+    r"\bquestion\s+(?:do you|does|what|what's|where|how|when|is there|are you|can i|can you|"
+    r"could you)(?:\s+[a-z']+){2,}"
 )
 _HOURS_RE = re.compile(
     r"\b(?:hours|open|opens|opening|close|closes|closing|closed|what time|until when)\b"

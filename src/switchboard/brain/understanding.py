@@ -245,6 +245,13 @@ _SIGN_SYNONYMS: dict[str, tuple[str, ...]] = {
 _SIGN_FILLER = frozenset("of the in a an with over to my".split())
 _BODY_WORDS = frozenset("vision eye eyes sight".split())
 _SPECIFIC_SIGN_WORDS = 3  # sign words besides the body part that make a sign specific
+#: "eye" naming a kind of visit or product, not the hurt body part: "make the appointment, hit
+#: oh … just a regular eye exam" (an audio run's mishearing) is no eye injury. An "eye" said of
+#: the caller's own eye ("my eye", "the eye") stays.
+_VISIT_EYE_RE = re.compile(
+    r"\beyes? (?=(?:exams?|examination|doctors?|docs?|appointments?|appt|checks?|checkups?|"
+    r"checked|care|tests?|centers?|clinic|glasses|drops|charts?|specialists?|visits?)\b)"
+)
 
 
 def _has_phrase(low: str, phrase: str) -> bool:
@@ -255,6 +262,7 @@ def is_emergency(profile: BusinessProfile, text: str) -> bool:
     """Whether the caller describes one of the profile's emergency signs (synonyms allowed)."""
     # "something's stuck in my eye": a contraction's "'s" hides the word before it.
     low = re.sub(r"(?<=[a-z])'s\b", "", normalize(text))
+    low = _VISIT_EYE_RE.sub("", low)
     if not low:
         return False
     for sign in profile.emergency.signs:

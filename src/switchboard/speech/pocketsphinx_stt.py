@@ -151,6 +151,12 @@ class PocketsphinxSTTService(STTService):
         self.decode_ms_history.append(result.decode_ms)
         if result.cmn:
             self._cmn = result.cmn
+        # The words are the caller's (personal data): only their shape is logged.
+        logger.debug(
+            f"{self}: {len(result.text.split())} words from {result.source}, "
+            f"confidence {result.confidence:.2f}, {result.audio_ms:.0f} ms audio, "
+            f"{len(result.alternatives)} alternatives"
+        )
         if not result.text:
             return
         await self.push_frame(
