@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -61,3 +62,30 @@ def test_unreadable_scenario_is_a_clear_error_naming_the_file(env, tmp_path, cap
     bad.write_text("name: x\ncaller:\n  - shout: hello\n")
     assert main(["simulate", str(bad), "--mode", "text"]) == 2
     assert "broken.yaml" in capsys.readouterr().err
+
+
+def test_text_mode_waits_for_a_slow_reply_instead_of_counting_it_as_none(
+    env, tmp_path, monkeypatch
+):
+    # A loaded CI machine once took 0.5 s+ to answer a line, and the text-mode caller (then a
+    # fixed 0.5 s wait) recorded the line as unanswered. Each reply here takes 0.8 s.
+    from switchboard.simulator import text_mode
+
+    class SlowSink(text_mode.TextAgentSink):
+        async def process_frame(self, frame, direction):
+            if isinstance(frame, text_mode.TTSSpeakFrame):
+                await asyncio.sleep(0.8)
+            await super().process_frame(frame, direction)
+
+    monkeypatch.setattr(text_mode, "TextAgentSink", SlowSink)
+    scenario = tmp_path / "slow.yaml"
+    scenario.write_text(
+        "name: slow replies\n"
+        'business: "+13055550100"\ncaller_id: "+13055550123"\n'
+        "caller:\n  - say: I'd like an eye exam.\n  - say: Kendall.\n"
+        "expect:\n  max_silent_turns: 0\n  request:\n    office: Kendall\n"
+    )
+    out = tmp_path / "slow.json"
+    assert main(["eval", str(scenario), "--mode", "text", "--json", str(out)]) == 0
+    turns = json.loads(out.read_text())[0]["turns"]
+    assert sum(1 for t in turns if t["speaker"] == "agent") >= 3  # greeting + two replies
