@@ -43,6 +43,8 @@ TENS_WORDS = {
 # two"): read as that digit only between two digits of a run.
 _SOUNDALIKES = {"want": "1", "won": "1", "to": "2", "too": "2", "ate": "8"}
 REPEATERS = {"double": 2, "triple": 3}
+# Digit words that are everyday words too ("o", "for"): a digit only once a run has begun.
+_DIGITS_ONLY_IN_A_RUN = frozenset({"o", "for"})
 # Words that may sit inside a spoken number without breaking it.
 _JOINERS = {"dash", "and"}
 
@@ -66,7 +68,7 @@ def digits_from_words(text: str) -> list[str]:
             piece = word
         elif word.startswith("+") and word[1:].isdigit():
             piece = word[1:]
-        elif word in DIGIT_WORDS and (word not in ("o", "for") or current):
+        elif word in DIGIT_WORDS and (word not in _DIGITS_ONLY_IN_A_RUN or current):
             piece = DIGIT_WORDS[word]
         elif word in _SOUNDALIKES and current and _is_digit_word(words, index + 1):
             piece = _SOUNDALIKES[word]
@@ -106,7 +108,7 @@ def digits_from_words(text: str) -> list[str]:
 
 def _is_digit_word(words: list[str], index: int) -> bool:
     word = words[index] if index < len(words) else ""
-    return word.isdigit() or (word in DIGIT_WORDS and word not in ("o", "for"))
+    return word.isdigit() or (word in DIGIT_WORDS and word not in _DIGITS_ONLY_IN_A_RUN)
 
 
 def extract_phone(
