@@ -45,6 +45,10 @@ PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
         ("my name's Grace", False, "Grace", ""),
         ("michael oh bryan", True, "Michael", "O'Bryan"),  # "O'Brien" as a recognizer writes it
         ("it's sean oh neil", True, "Sean", "O'Neil"),
+        # "this is" later in a run-on sentence: only before a common first name
+        ("i want a glaucoma check this is ana lopez", False, "Ana", "Lopez"),
+        ("i need an exam this is urgent please", False, None, None),
+        ("i need an exam this is for my son", False, None, None),
     ],
 )
 def test_names(text, expecting, first, last):
@@ -311,6 +315,23 @@ def test_reasons_in_the_callers_words(text, contains):
         assert reason is None
     else:
         assert reason is not None and contains in reason.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # One clause from the recognizer, no commas: the name and the plan are not the reason.
+        ("like this is maria gonzalez i'd like an my exam an dry have aetna", "an my exam an dry"),
+        ("this is tom becker i need an eye exam and i have aetna", "an eye exam"),
+        ("i need an eye exam my name is tom becker", "an eye exam"),
+        ("i want a glaucoma check with humana this is ana lopez", "a glaucoma check"),
+        ("Hi, this is Maria Gonzalez, I'd like an eye exam, and I have Aetna.", "an eye exam"),
+    ],
+)
+def test_a_reason_said_with_the_name_and_plan_in_one_breath_keeps_only_the_reason(text, reason):
+    u = understand(PROFILE, text)
+    assert u.reason == reason
+    assert u.name is not None  # the name is still taken, only not as the reason
 
 
 def test_reason_when_asked_takes_plain_statements():

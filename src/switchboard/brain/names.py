@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from switchboard.brain.text import normalize
+from switchboard.common_names import FIRST_NAMES
 from switchboard.number_words import DIGIT_NAMES
 
 __all__ = [
@@ -191,6 +192,13 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
     if cue is None and not expecting:
         # "(hi,) this is …" opening the call; a recognizer may put a stray word first.
         cue = re.search(r"^(?:[a-z']+ )?this is\b", low)
+    if cue is None and not expecting:
+        # Later in a sentence "this is" is mostly something else ("this is urgent", "this is
+        # for my son"); before a common first name and one more word it is the caller: "i want
+        # a glaucoma check this is maria lopez" (a recognizer's run-on sentence).
+        later = re.search(r"\bthis is (?=([a-z']+) [a-z])", low)
+        if later is not None and later.group(1) in FIRST_NAMES:
+            cue = later
     found: list[str] = []
     if cue is not None:
         found = _name_words(low[cue.end() :].split(), strict=False)

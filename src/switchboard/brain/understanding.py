@@ -564,6 +564,46 @@ def extract_reason(
     return None
 
 
+def _without_other_facts(
+    profile: BusinessProfile,
+    reason: str,
+    *,
+    name: PersonName | None,
+    insurance: InsuranceMatch | None,
+) -> str:
+    """The reason without the caller's name or plan said in the same breath.
+
+    A recognizer gives one clause with no commas: "like this is maria gonzalez i'd like an eye
+    exam and i have aetna" would reach staff whole as the visit reason. The sentence is cut at
+    the name ("this is Maria Gonzalez") and at the plan ("and I have Aetna"); the pieces that
+    still name a reason are kept.
+    """
+    cuts = []
+    if name is not None:
+        cuts.append(
+            r"(?:\b(?:this is|my name is|my name's|my name|it's|i'm|i am)\s+)?"
+            + r"\s+".join(re.escape(w) for w in normalize(name.full).split())
+        )
+    if insurance is not None and insurance.matched:
+        cuts.append(
+            r"(?:\b(?:and\s+)?(?:i\s+|we\s+)?(?:have|got|use|with|through)\s+)?"
+            + r"\s+".join(re.escape(w) for w in normalize(insurance.value).split())
+        )
+    if not cuts:
+        return reason
+    vocab = _reason_terms(profile)
+    pieces = re.split(r"\b(?:" + "|".join(cuts) + r")\b", reason, flags=re.IGNORECASE)
+    kept = [
+        p.strip(" ,.")
+        for p in pieces
+        if any(w in vocab or w.rstrip("s") in vocab for w in normalize(p).split())
+    ]
+    if not kept or len(kept) == len(pieces):
+        return reason
+    trimmed = _TRAILING.sub("", _LEAD_IN.sub("", ", ".join(kept), count=1)).strip(" ,.")
+    return trimmed or reason
+
+
 # --- everything at once ---------------------------------------------------------------------
 
 
@@ -814,6 +854,8 @@ def _understand(
         # A reason taken only because it was asked for must not be another fact.
         if time or office or name or phone or (insurance and insurance.matched):
             reason = None
+    if reason:
+        reason = _without_other_facts(profile, reason, name=name, insurance=insurance)
     if reason:
         for piece in removals:
             pattern = re.compile(
