@@ -506,6 +506,10 @@ _TRAILING = re.compile(
 )
 
 
+def _names_a_reason(vocab: set[str], text: str) -> bool:
+    return any(w in vocab or w.rstrip("s") in vocab for w in normalize(text).split())
+
+
 def _reason_terms(profile: BusinessProfile) -> set[str]:
     terms: set[str] = set()
     for item in [*profile.services, *profile.reason_keywords]:
@@ -538,10 +542,7 @@ def extract_reason(
             text = text.replace(piece, " ")
     clauses = [c.strip() for c in re.split(r"[.;!?]+|,\s*|\s+but\s+", text) if c.strip()]
 
-    def has_vocab(clause: str) -> bool:
-        return any(w in vocab or w.rstrip("s") in vocab for w in normalize(clause).split())
-
-    hits = [i for i, c in enumerate(clauses) if has_vocab(c)]
+    hits = [i for i, c in enumerate(clauses) if _names_a_reason(vocab, c)]
     if hits:
         # From the first clause that names a reason to the last one ("my eyes, they're red").
         clause = ", ".join(clauses[hits[0] : hits[-1] + 1])
@@ -554,7 +555,7 @@ def extract_reason(
             _TRAILING.sub("", reason),
             flags=re.IGNORECASE,
         ).strip()
-        if not has_vocab(reason):
+        if not _names_a_reason(vocab, reason):
             reason = clause
         return reason or None
     if expecting and clauses:
@@ -593,12 +594,8 @@ def _without_other_facts(
         return reason
     vocab = _reason_terms(profile)
     pieces = re.split(r"\b(?:" + "|".join(cuts) + r")\b", reason, flags=re.IGNORECASE)
-    kept = [
-        p.strip(" ,.")
-        for p in pieces
-        if any(w in vocab or w.rstrip("s") in vocab for w in normalize(p).split())
-    ]
-    if not kept or len(kept) == len(pieces):
+    kept = [p.strip(" ,.") for p in pieces if _names_a_reason(vocab, p)]
+    if len(pieces) == 1 or not kept:
         return reason
     trimmed = _TRAILING.sub("", _LEAD_IN.sub("", ", ".join(kept), count=1)).strip(" ,.")
     return trimmed or reason
