@@ -200,7 +200,20 @@ _SIGN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "injury": (
         "injury",
         "injured",
-        "hit",
+        # "hit" is an everyday word ("make the appointment hit oh can i", an audio run's
+        # mishearing): an injury only with whom or what it hit, or "got hit".
+        "hit me",
+        "hit my",
+        "hit in",
+        "hit his",
+        "hit her",
+        "hit him",
+        "hit by",
+        "hit with",
+        "got hit",
+        "get hit",
+        "was hit",
+        "been hit",
         "poked",
         "punched",
         "struck",
@@ -250,7 +263,8 @@ _SPECIFIC_SIGN_WORDS = 3  # sign words besides the body part that make a sign sp
 #: the caller's own eye ("my eye", "the eye") stays.
 _VISIT_EYE_RE = re.compile(
     r"\beyes? (?=(?:exams?|examination|doctors?|docs?|appointments?|appt|checks?|checkups?|"
-    r"checked|care|tests?|centers?|clinic|glasses|drops|charts?|specialists?|visits?)\b)"
+    r"checked|care|tests?|centers?|clinic|glasses|drops|charts?|specialists?|visits?|"
+    r"treatments?)\b)"
 )
 
 
