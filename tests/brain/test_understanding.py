@@ -270,6 +270,15 @@ def test_insurance(text, expecting, value):
         ("mornings in eight i'm next week", False, "mornings"),
         ("Monday works, my son has school until three", True, "Monday, until 3"),
         ("Tuesday morning. Actually, make that Wednesday morning", True, "Wednesday morning"),
+        # a greeting's day part is no preferred time ("would" is "good" as a recognizer heard it)
+        ("Good afternoon. My name's Harold Jenkins, I'm a diabetic.", False, None),
+        ("would afternoon my name cheryl jenkins in the diabetic", False, None),
+        ("hi good morning i need an eye exam", False, None),
+        ("Good morning. Tomorrow morning if possible.", False, "Tomorrow morning"),
+        ("good morning i need an exam tuesday afternoon", False, "tuesday afternoon"),
+        ("Would afternoon work?", True, "afternoon"),
+        ("Afternoon.", True, "Afternoon"),
+        ("Hi, morning is best", True, "morning"),
     ],
 )
 def test_times_are_kept_verbatim(text, expecting, said):

@@ -357,6 +357,40 @@ def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
     return False
 
 
+_DAY_PARTS = frozenset({"morning", "afternoon", "evening"})
+#: "good" as a recognizer may hear it before a greeting's day part ("would afternoon my name …").
+_GOOD_SOUNDALIKES = frozenset({"good", "would", "could", "hood"})
+#: Words before a greeting: "hi, good morning".
+_GREETING_LEAD = frozenset("hi hey hello yes yeah oh uh um well".split())
+#: Words that follow a greeting: the caller goes on to say who they are or why they call.
+_AFTER_GREETING = frozenset(
+    "my this i i'm i'd i've it's hi hello yes yeah how um uh and so we we're there".split()
+)
+
+
+def _greeting_at(text: str, toks: list[Token]) -> int | None:
+    """Index of the day part of a greeting opening the utterance ("Good afternoon. My name's
+    Harold …", "would afternoon my name cheryl …"), which is no preferred time; or None.
+    "Would afternoon work?" and a bare "Afternoon." are times."""
+    words = [t.word for t in toks]
+    lead = 0
+    while lead < len(words) and words[lead] in _GREETING_LEAD:
+        lead += 1
+    for i in (lead, lead + 1):
+        if i >= len(words) or words[i] not in _DAY_PARTS:
+            continue
+        good = i == lead + 1 and words[lead] in _GOOD_SOUNDALIKES
+        if i == lead + 1 and not good:
+            return None
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        said_good = good and words[lead] == "good"
+        sentence_ends = nxt is None or text[toks[i].end :].lstrip()[:1] in (".", "!")
+        if (said_good and sentence_ends) or (nxt is not None and nxt in _AFTER_GREETING):
+            return i
+        return None
+    return None
+
+
 def extract_time(text: str, *, expecting: bool = False) -> str | None:
     """The caller's preferred day/time, as the exact words they used, or None.
 
@@ -367,10 +401,12 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
     if not toks:
         return None
     words = [t.word for t in toks]
+    greeting = _greeting_at(text, toks)
     core = [
         i
         for i, t in enumerate(toks)
-        if _is_time_core(
+        if i != greeting
+        and _is_time_core(
             t, words[i - 1] if i else None, words[i + 1] if i + 1 < len(words) else None
         )
     ]
@@ -409,14 +445,15 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         # between them that join nothing ("Mornings, anytime next week" heard as "mornings in
         # eight i'm next week"): each piece is the caller's, so all of them are kept.
         chosen = clusters[:3]
-    return ", ".join(_time_words(text, toks, start, end) for start, end in chosen)
+    floor = 0 if greeting is None else greeting + 1
+    return ", ".join(_time_words(text, toks, start, end, floor) for start, end in chosen)
 
 
-def _time_words(text: str, toks: list[Token], start: int, end: int) -> str:
+def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int = 0) -> str:
     """The time phrase around the core words ``start..end``, widened to its lead and clock
-    words, as said (clock times in digits)."""
+    words (not back past ``floor``), as said (clock times in digits)."""
     words = [t.word for t in toks]
-    while start > 0 and words[start - 1] in _TIME_LEFT:
+    while start > floor and words[start - 1] in _TIME_LEFT:
         start -= 1
     if words[start] in ("am", "pm", "o'clock"):
         while start > 0 and (_is_clock_word(words[start - 1]) or words[start - 1] in _MINUTES):
