@@ -53,3 +53,22 @@ def test_a_time_heard_in_the_goodbye_changes_the_request_only_when_said_as_a_cha
     state, replies = play_flow([*BOOKING, heard])
     assert time.lower() in state.request.preferred_time.lower()
     assert state.ended is ends
+
+
+@pytest.mark.parametrize(
+    ("heard", "plan", "ends"),
+    [
+        # "That's the house phone, yes. That's all, thank you." as an audio run heard it
+        ("that's a how stone vsp that's all thank you", "Aetna", True),
+        ("yes that's all cigna", "Aetna", True),
+        # a change said as one
+        ("actually my insurance is Cigna now", "Cigna", False),
+        ("that's all but I have Humana now instead", "Humana", False),
+    ],
+)
+def test_a_plan_heard_in_the_goodbye_changes_the_request_only_when_said_as_a_change(
+    heard, plan, ends
+):
+    state, replies = play_flow([*BOOKING, heard])
+    assert state.request.insurance == plan
+    assert state.ended is ends

@@ -25,6 +25,25 @@ def test_yes_to_the_read_back_number_is_not_yes_to_anything_else():
     assert state.ended and replies[-1].end_call
 
 
+@pytest.mark.parametrize(
+    ("heard", "ends"),
+    [
+        ("yes that's it right number", False),  # "Yes, that's the right number.", as heard
+        ("yes that's my number", False),
+        ("yes that's right, that's all", True),
+        ("yes that's the right number, no thanks, bye", True),
+    ],
+)
+def test_confirming_the_read_back_asks_anything_else_again_unless_the_caller_is_done(
+    heard, ends
+):
+    state, replies = play_flow([*BOOKING, heard])
+    assert state.ended is ends
+    assert state.request.phone_confirmed
+    if not ends:
+        assert replies[-1].expect == "anything_else"
+
+
 def test_no_after_what_else_says_goodbye():
     state, replies = play_flow([*BOOKING, "Yes.", "No, that's all. Thanks."])
     assert "what else" in replies[-2].text.lower()

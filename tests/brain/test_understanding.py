@@ -648,6 +648,8 @@ def test_unanswerable_question_has_no_answer():
         ("like would question what do i need to bring to an eye exam", True),
         ("i have a question about my bill", True),
         ("the question is kendall", False),
+        ("that's a how stone vsp that's all thank you", False),  # "house phone"
+        ("okay so how late are you open", True),
         ("my eyes are red and itchy", False),
         ("i don't know what time works", False),
         ("the one in kendall", False),

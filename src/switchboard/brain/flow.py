@@ -428,7 +428,14 @@ def _apply_facts(
         req = replace(req, last_name=u.last_name, patient_name=f"{req.first_name} {u.last_name}")
         acks.append(fill(phrases.thank_name, first_name=req.first_name))
         changed = True
-    if u.insurance and (booking or state.mode == "message" or u.question_kind == "insurance"):
+    # "That's the house phone, yes. That's all, thank you." heard as "that's a how stone vsp
+    # that's all thank you": a plan in a goodbye after the recap is the recognizer's too.
+    late_insurance = _closing_without_change(state, u) and req.insurance
+    if (
+        u.insurance
+        and (booking or state.mode == "message" or u.question_kind == "insurance")
+        and not late_insurance
+    ):
         if u.insurance.value != req.insurance:
             req = replace(req, insurance=u.insurance.value)
             changed = True
@@ -442,10 +449,8 @@ def _apply_facts(
         # "Yeah, that's all" heard as "yeah that's all noon just", "yes that's my cell, that's
         # fine" as "... that's friday": a lone time word in a yes or a goodbye after the recap
         # is more likely the recognizer's than a new preference, which says so.
-        state.mode == "wrap_up"
+        _closing_without_change(state, u)
         and req.preferred_time
-        and (u.done or u.yes is True)
-        and not _TIME_CHANGE_RE.search(normalize(u.text))
         and len(normalize(u.time or "").split()) < 2
     )
     if u.time and (booking or state.mode == "message") and not late_time:
@@ -579,14 +584,23 @@ def step(
     ):
         # Nothing said so far was meant for this business: no question or message is kept.
         return _goodbye(profile, replace(state, questions=[], message="", mode="open"))
-    if wrap and nothing_new and (u.done or u.yes is False):
-        return _goodbye(profile, state)
-    if re.search(r"\b(?:goodbye|good bye|bye)\b", u.text.lower()) and nothing_new:
-        return _goodbye(profile, state)
-    if wrap and nothing_new and u.yes and just_read_back and _CONFIRMS_RE.search(u.text.lower()):
-        # "Yes, that's the right number": an answer to the read-back, not to "anything else?".
+    low = u.text.lower()
+    if (
+        wrap
+        and nothing_new
+        and u.yes
+        and just_read_back
+        and _CONFIRMS_RE.search(low)
+        and not _ALL_DONE_RE.search(low)
+    ):
+        # "Yes, that's the right number" (also heard "yes that's it right number"): an answer
+        # to the read-back, not to "anything else?", which is asked again.
         state = _settle(replace(state, not_understood=0, prompt=phrases.ask_anything_else))
         return state, _reply(profile, phrases.ask_anything_else, "anything_else")
+    if wrap and nothing_new and (u.done or u.yes is False):
+        return _goodbye(profile, state)
+    if re.search(r"\b(?:goodbye|good bye|bye)\b", low) and nothing_new:
+        return _goodbye(profile, state)
     if wrap and nothing_new and u.yes:
         state = replace(state, not_understood=0, mode="open" if state.mode != "wrap_up" else "open")
         state = _settle(replace(state, expect=None, prompt=phrases.ask_what_else))
@@ -642,7 +656,7 @@ def step(
             state = replace(state, request=req)
             changed = True
         elif state.expect == "anything_else" and (
-            u.yes is not None or u.ack_only or _closing_with_noise(u)
+            u.yes is not None or u.done or u.ack_only or _closing_with_noise(u)
         ):
             return _goodbye(profile, state)
         elif state.expect == "name" and u.yes is not None:
@@ -679,6 +693,12 @@ _NUMBER_WRONG_RE = re.compile(
 _CONFIRMS_RE = re.compile(
     r"\b(?:right|correct|that's me|that works|(?:my|that|the|good|best) number|perfect|fine)\b"
 )
+#: A goodbye beyond doubt: "yes that's right, that's all" answers both the read-back and
+#: "anything else?" ("that's it" alone may be "that's the number").
+_ALL_DONE_RE = re.compile(
+    r"\b(?:that's all|that is all|that'll be all|that's everything|nothing else|all set|"
+    r"no thanks|no thank you|bye|goodbye|good bye)\b"
+)
 _TIME_CHANGE_RE = re.compile(
     r"\b(?:actually|instead|rather|better|prefer|make it|make that|change|move|switch|but)\b"
 )
@@ -687,6 +707,16 @@ _CLOSING_WORDS = frozenset({"okay", "ok", "bye", "goodbye", "thanks", "thank"})
 # ... unless the caller is going on: "okay, wait", "okay, one more thing", "okay, and also"
 _GOING_ON_WORDS = frozenset({"wait", "more", "another", "also", "actually", "question", "but"})
 _SHORT_NOISE = 5  # words
+
+
+def _closing_without_change(state: FlowState, u: Understanding) -> bool:
+    """A yes or a goodbye after the recap that does not say it changes anything: a fact
+    word in it is more likely the recognizer's than a change of mind."""
+    return (
+        state.mode == "wrap_up"
+        and (u.done or u.yes is True)
+        and not _TIME_CHANGE_RE.search(normalize(u.text))
+    )
 
 
 def _closing_with_noise(u: Understanding) -> bool:

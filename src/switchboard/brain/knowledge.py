@@ -67,8 +67,9 @@ _QUESTION_START = re.compile(
 # to two of them only unmistakable question openings followed by two or more words count ("my
 # eyes are red" and a mangled name "roberto do you hours" are no questions).
 _QUESTION_AFTER_NOISE = re.compile(
-    r"^(?:[a-z']+\s+){1,2}(?:do you|do y'all|does|what|what's|where|where's|how|when|is there|"
-    r"are you|can i|can you|could you)(?:\s+[a-z']+){2,}|"
+    r"^(?:[a-z']+\s+){1,2}(?:do you|do y'all|does|what|what's|where|where's|how (?:do|does|did|"
+    r"much|many|long|late|early|far|soon|often|old|can|could|would|should|is|are|about)|when|"
+    r"is there|are you|can i|can you|could you)(?:\s+[a-z']+){2,}|"
     # "quick question" with its first word misheard, anywhere: "like would question what do i
     # need to bring" (an audio run; three stray words before "what").
     r"\bquestion\s+(?:do you|does|what|what's|where|how|when|is there|are you|can i|can you|"
