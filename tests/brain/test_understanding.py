@@ -45,6 +45,9 @@ PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
         ("my name's Grace", False, "Grace", ""),
         ("michael oh bryan", True, "Michael", "O'Bryan"),  # "O'Brien" as a recognizer writes it
         ("it's sean oh neil", True, "Sean", "O'Neil"),
+        ("Maria Lopez here.", True, "Maria", "Lopez"),
+        ("bianca ross me", True, "Bianca", "Ross"),  # "Bianca Rossi." as heard
+        ("kendall please", True, None, None),  # one word and "please" is no name
         # "this is" later in a run-on sentence: only before a common first name
         ("i want a glaucoma check this is ana lopez", False, "Ana", "Lopez"),
         ("i need an exam this is urgent please", False, None, None),

@@ -56,6 +56,8 @@ COMPOUND_SECOND = frozenset(
 # Short words a phone recognizer tacks on after a name it heard ("bianca ross you"); a name
 # followed only by these still counts when the agent asked for the name.
 TRAILING_NOISE = frozenset("you to a the uh um and it so oh of in".split())
+# Words a caller puts after a whole name: "Maria Lopez here", "Bianca Rossi, please".
+_AFTER_FULL_NAME = TRAILING_NOISE | frozenset("here please thanks thank me".split())
 # Not a surname even in a two-word answer to the name question.
 _NOT_SURNAME = TRAILING_NOISE | frozenset(
     "please thanks thank yes yeah yep no nope okay ok sure here there is".split()
@@ -165,7 +167,8 @@ def _leading_name(text: str, low: str, *, spelled: bool) -> list[str] | None:
     if len(first_clause) == 2 and len(found) == 1 and rest[0] not in _NOT_SURNAME:
         # "Hannah Wright" heard as "hannah right": two words asked for, two given.
         return first_clause
-    if not found or not all(w in TRAILING_NOISE for w in rest):
+    after = _AFTER_FULL_NAME if len(found) >= 2 else TRAILING_NOISE
+    if not found or not all(w in after for w in rest):
         return None
     return found
 
