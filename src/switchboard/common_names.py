@@ -6,7 +6,7 @@ Shared by the recognizer's domain corpus (so it can hear them) and the understan
 
 from __future__ import annotations
 
-__all__ = ["FIRST_NAMES", "SURNAMES"]
+__all__ = ["FIRST_NAMES", "SURNAMES", "is_common_first_name", "is_common_surname"]
 
 #: Common US first names and surnames (census lists), English and Spanish.
 FIRST_NAMES = (
@@ -49,3 +49,16 @@ SURNAMES = (
     "garza daniels ferguson nichols stephens soto weaver ryan gardner payne grant dunn "
     "santos becker"
 ).split()
+
+_FIRST_SET = frozenset(FIRST_NAMES)
+_SURNAME_SET = frozenset(SURNAMES)
+
+
+def is_common_first_name(word: str) -> bool:
+    """Whether ``word`` (one word, any case) is one of the common first names."""
+    return word.lower() in _FIRST_SET
+
+
+def is_common_surname(word: str) -> bool:
+    """Whether ``word`` (one word, any case) is one of the common surnames."""
+    return word.lower() in _SURNAME_SET

@@ -20,11 +20,10 @@ from collections.abc import Sequence
 
 from switchboard.brain.names import spelled_word
 from switchboard.brain.understanding import Understanding, reason_is_known, understand
-from switchboard.common_names import SURNAMES
+from switchboard.common_names import is_common_surname
 from switchboard.profiles import BusinessProfile
 
 _NO_PLAN = frozenset({"none", "self-pay", "not sure"})
-_SURNAMES = frozenset(SURNAMES)
 
 
 def answers_question(profile: BusinessProfile, text: str, expect: str | None) -> bool:
@@ -57,7 +56,7 @@ def _fills(profile: BusinessProfile, u: Understanding, expect: str | None) -> bo
         return bool(u.last_name) or (u.name is not None and bool(u.name.last))
     if expect == "spelling":  # letters may follow a pause, unless they spell a known surname
         spelled = spelled_word(u.text)
-        return spelled is not None and spelled.lower() in _SURNAMES
+        return spelled is not None and is_common_surname(spelled)
     if expect in ("reason", None):  # None: the greeting's open "How can I help you today?"
         return u.reason is not None and reason_is_known(profile, u.reason)
     if expect == "anything_else":  # "no, that's all"; a "yes" goes on to say what else

@@ -33,7 +33,7 @@ from switchboard.brain.replies import (
 )
 from switchboard.brain.text import normalize
 from switchboard.brain.understanding import Understanding, understand
-from switchboard.common_names import FIRST_NAMES, SURNAMES
+from switchboard.common_names import is_common_first_name, is_common_surname
 from switchboard.postcall.dates import resolve_date
 from switchboard.profiles import BusinessProfile
 
@@ -310,7 +310,7 @@ def _should_ask_spelling(state: FlowState) -> bool:
 
 
 def _common_full_name(first: str, last: str) -> bool:
-    return first.lower() in FIRST_NAMES and last.lower() in SURNAMES
+    return is_common_first_name(first) and is_common_surname(last)
 
 
 def _asked_spelling(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, str]:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from switchboard.brain.text import normalize
-from switchboard.common_names import FIRST_NAMES
+from switchboard.common_names import is_common_first_name
 from switchboard.number_words import DIGIT_NAMES
 
 __all__ = [
@@ -200,7 +200,7 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
         # for my son"); before a common first name and one more word it is the caller: "i want
         # a glaucoma check this is maria lopez" (a recognizer's run-on sentence).
         later = re.search(r"\bthis is (?=([a-z']+) [a-z])", low)
-        if later is not None and later.group(1) in FIRST_NAMES:
+        if later is not None and is_common_first_name(later.group(1)):
             cue = later
     found: list[str] = []
     if cue is not None:

@@ -31,7 +31,7 @@ from switchboard.brain.places import (
     place_words,
 )
 from switchboard.brain.text import Token, normalize, tokens
-from switchboard.common_names import FIRST_NAMES
+from switchboard.common_names import is_common_first_name
 from switchboard.profiles import BusinessProfile
 
 __all__ = [
@@ -699,7 +699,6 @@ class Understanding:
         )
 
 
-_FIRST_NAMES = frozenset(FIRST_NAMES)
 #: What the agent asks when it wants the caller's name (whole, last, or spelled).
 _NAME_KINDS = frozenset({"name", "last_name", "spelling"})
 
@@ -752,7 +751,7 @@ def _offered_name(profile: BusinessProfile, text: str) -> PersonName | None:
 
 
 def _has_common_first_name(name: PersonName) -> bool:
-    return normalize(name.first).split()[0] in _FIRST_NAMES
+    return is_common_first_name(normalize(name.first).split()[0])
 
 
 def _without_trailing_place(name: PersonName, place: str) -> PersonName:
