@@ -572,8 +572,7 @@ def _reason_terms(profile: BusinessProfile) -> set[str]:
 
 def reason_is_known(profile: BusinessProfile, reason: str) -> bool:
     """Whether a reason names one of the business's services or reason keywords."""
-    vocab = _reason_terms(profile)
-    return any(w in vocab or w.rstrip("s") in vocab for w in normalize(reason).split())
+    return _names_a_reason(_reason_terms(profile), reason)
 
 
 def extract_reason(
