@@ -36,7 +36,9 @@ from switchboard.speech.recognizer import (
 
 def main(args: argparse.Namespace) -> None:
     registry = ProfileRegistry.load_dir(default_profiles_dir())
-    factory = DecoderFactory(Path(tempfile.mkdtemp(prefix="sb-walk-")))
+    factory = DecoderFactory(
+        Path(tempfile.mkdtemp(prefix="sb-walk-")), sounds_like=registry.sounds_like()
+    )
     hints = HintCache(factory)
     general = factory.general()
     domains = DomainModels(factory, {p.id: domain_sentences(p) for p in registry})

@@ -85,6 +85,7 @@ async def main(args: argparse.Namespace) -> None:
     settings = Settings(environment="test", max_concurrent_calls=args.calls)
     domain = None if args.no_domain else DOMAIN
     domains = None
+    profile = None
     if domain:
         profile = load_profile(default_profiles_dir() / f"{DOMAIN}.yaml")
         domains = {DOMAIN: domain_sentences(profile)}
@@ -93,6 +94,7 @@ async def main(args: argparse.Namespace) -> None:
         workers=args.workers,
         preload=max(1, args.calls // args.workers),
         domains=domains,
+        sounds_like=profile.sounds_like if profile else None,
     )
     t = time.perf_counter()
     await pool.start()

@@ -110,6 +110,9 @@ def test_phrasing_has_defaults_and_can_be_overridden(tmp_path):
         (lambda d: d.update(phrases={"ask_name": "Tell me your name."}), "phrases"),
         (lambda d: d.update(phrases={"recap": "You're booked."}), "phrases"),
         (lambda d: d.update(surprise=1), "surprise"),
+        (lambda d: d.update(sounds_like={"Delta Dental": ["delta"]}), "sounds_like"),
+        (lambda d: d.update(sounds_like={"Delta": []}), "sounds_like"),
+        (lambda d: d.update(sounds_like={"Delta": ["del-2"]}), "sounds_like"),
     ],
 )
 def test_invalid_profile_names_the_file_and_field(tmp_path, mutate, field):
@@ -146,6 +149,14 @@ def test_registry_routes_by_called_number_and_falls_back_to_default(tmp_path):
     assert registry.get("b-lakeside").offices[0].name == "Northfield"
     with pytest.raises(KeyError):
         registry.get("nope")
+
+
+def test_registry_merges_every_profiles_sounds_like_by_lower_case_word(tmp_path):
+    write(tmp_path, "a.yaml", dict(TINY, sounds_like={"Cigna": ["signa"]}))
+    other = dict(TINY, name="Other", called_numbers=["+16175550199"])
+    write(tmp_path, "b.yaml", dict(other, sounds_like={"cigna": ["signa", "sig nah"]}))
+    registry = ProfileRegistry.load_dir(tmp_path)
+    assert registry.sounds_like() == {"cigna": ["signa", "sig nah"]}
 
 
 def test_registry_refuses_two_profiles_on_one_number(tmp_path):

@@ -238,6 +238,10 @@ class Phrases(_Model):
         return self
 
 
+_ONE_WORD_RE = re.compile(r"[A-Za-z][A-Za-z']*")
+_SPELLING_RE = re.compile(r"[A-Za-z][A-Za-z' -]*")
+
+
 def _default_fillers() -> dict[str, list[str]]:
     # "uh-huh" and "mhm"/"mm-hmm" are deliberately absent: on a phone line they mean "yes".
     return {
@@ -271,6 +275,22 @@ class BusinessProfile(_Model):
     max_reprompts: int = Field(default=2, ge=0)
     phrases: Phrases = Field(default_factory=Phrases)
     fillers: dict[str, list[str]] = Field(default_factory=_default_fillers)
+    #: How callers say a word the recognizer's dictionary pronounces otherwise, spelled in
+    #: ordinary words ("Cigna": ["signa"], said SIG-nuh where the dictionary has SIG-nah).
+    #: Only the recognizer uses it: each spelling becomes another pronunciation of the word.
+    sounds_like: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("sounds_like")
+    @classmethod
+    def _sounds_like(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for word, spellings in value.items():
+            if not _ONE_WORD_RE.fullmatch(word):
+                raise ValueError(f"{word!r}: give one word (letters and apostrophes only)")
+            if not spellings or not all(_SPELLING_RE.fullmatch(s) for s in spellings):
+                raise ValueError(
+                    f"{word!r}: give a list of spellings in ordinary words, e.g. [signa]"
+                )
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -437,6 +457,19 @@ class ProfileRegistry:
 
     def __iter__(self):
         return iter(self._by_id.values())
+
+    def sounds_like(self) -> dict[str, list[str]]:
+        """Every profile's ``sounds_like``, merged: lower-case word -> its spellings.
+
+        The recognizer's pronunciations are shared by all calls, so a word said two ways at
+        two businesses gets both.
+        """
+        merged: dict[str, list[str]] = {}
+        for profile in self:
+            for word, spellings in profile.sounds_like.items():
+                known = merged.setdefault(word.lower(), [])
+                known.extend(s for s in spellings if s not in known)
+        return merged
 
     def __len__(self) -> int:
         return len(self._by_id)

@@ -8,8 +8,10 @@ from switchboard.brain.replies import expect_phrases
 from switchboard.profiles import ProfileRegistry, default_profiles_dir
 from switchboard.speech.recognizer import (
     GENERAL_OPTIONS,
+    DecoderFactory,
     build_hint_grammar,
     letters_pronunciation,
+    pronounce,
 )
 
 
@@ -73,3 +75,25 @@ def test_a_spelling_grammar_hears_letter_names_in_a_run_with_no_letters_as_fille
     filler_rule = next(line for line in jsgf.splitlines() if line.startswith("<filler> ="))
     fillers = filler_rule.removeprefix("<filler> =").strip(" ;").split(" | ")
     assert "last" in fillers and not any(len(word) == 1 for word in fillers)
+
+
+def test_a_sounds_like_spelling_is_another_pronunciation_of_the_word(tmp_path):
+    factory = DecoderFactory(tmp_path, sounds_like={"Cigna": ["signa", "cigna", "zq"]})
+    assert factory.lookup("cigna") == "S IH G N AA"  # the dictionary's SIG-nah
+    assert factory.variants("cigna") == ["S IH G N AH", "S IH G N AA"]  # "zq": unpronounceable
+    built = build_hint_grammar("insurance", ["Cigna", "Aetna"], factory.lookup, factory.variants)
+    assert built is not None
+    _, lexicon, _ = built
+    # The spelling equal to the dictionary's own pronunciation adds nothing.
+    assert lexicon["cigna"] == "S IH G N AA" and lexicon["cigna(2)"] == "S IH G N AH"
+    assert "cigna(3)" not in lexicon and "aetna(2)" not in lexicon
+
+
+def test_a_word_nobody_can_pronounce_is_pronounced_by_its_sounds_like_spelling():
+    lookup = Decoder(**GENERAL_OPTIONS).lookup_word
+    assert pronounce(["qwxzvk care"], lookup)[0] == []
+    kept, lexicon, stats = pronounce(
+        ["qwxzvk care"], lookup, lambda w: ["K W IH K S"] if w == "qwxzvk" else []
+    )
+    assert kept == ["qwxzvk care"] and lexicon["qwxzvk"] == "K W IH K S"
+    assert "qwxzvk(2)" not in lexicon and stats.skipped_phrases == 0

@@ -81,3 +81,22 @@ async def test_flite_phrase_through_the_phone_path_is_recognized(pool):
     errors, words = word_errors(said, result.text)
     print(f"{said!r} -> {result.text!r}")
     assert errors / words <= 0.34
+
+
+@pytest.mark.slow
+async def test_a_plan_said_as_the_profile_says_it_sounds_is_heard_at_the_plan_question(settings):
+    """The dictionary has Cigna as SIG-nah; said SIG-nuh, alone, the plan grammar loses it to
+    the general model ("should've") unless the profile's sounds-like spelling is a pronunciation.
+    """
+    from switchboard.simulator.voice import synthesize_caller_sync, ulaw_to_pcm16
+    from switchboard.speech.decoder_pool import DecoderPool
+
+    pcm = ulaw_to_pcm16(synthesize_caller_sync("Cigna.").ulaw)  # as a simulated caller sends it
+    heard = {}
+    for sounds_like in (None, {"cigna": ["signa"]}):
+        async with DecoderPool(settings, workers=1, sounds_like=sounds_like) as pool:
+            result = await pool.recognize(pcm, kind="insurance", phrases=PLANS)
+        heard[bool(sounds_like)] = result.text
+        print(f"sounds_like={sounds_like}: {result.text!r} ({result.source})")
+    assert _heard("cigna", heard[True])
+    assert not _heard("cigna", heard[False])

@@ -52,7 +52,7 @@ def _worker_main(conn: Connection, config: dict[str, Any]) -> None:
     from switchboard.speech.recognizer import DecoderFactory, DomainModels, HintCache, Utterance
 
     workdir = Path(tempfile.mkdtemp(prefix="sb-stt-"))
-    factory = DecoderFactory(workdir, config.get("options"))
+    factory = DecoderFactory(workdir, config.get("options"), config.get("sounds_like"))
     hints = HintCache(factory)
     domains = DomainModels(factory, config.get("domains") or {})
     free = [factory.general() for _ in range(max(1, config["preload"]))]
@@ -389,6 +389,8 @@ class DecoderPool:
             :func:`switchboard.speech.domain_corpus.domain_sentences`). A stream opened with
             ``domain=key`` decodes with that domain's LM beside the general one.
         domain_margin: see :data:`switchboard.speech.recognizer.DEFAULT_DOMAIN_MARGIN`.
+        sounds_like: how callers say words the dictionary pronounces otherwise (the profiles'
+            ``sounds_like``, merged): extra pronunciations in the grammars and domain LMs.
     """
 
     def __init__(
@@ -402,6 +404,7 @@ class DecoderPool:
         decoder_options: dict[str, object] | None = None,
         domains: dict[str, list[str]] | None = None,
         domain_margin: float = DEFAULT_DOMAIN_MARGIN,
+        sounds_like: dict[str, list[str]] | None = None,
     ) -> None:
         self._n = workers or int(getattr(settings, "resolved_stt_workers", 0) or 1)
         calls = int(getattr(settings, "max_concurrent_calls", 2))
@@ -413,6 +416,7 @@ class DecoderPool:
             "options": decoder_options or {},
             "domains": dict(domains or {}),
             "domain_margin": domain_margin,
+            "sounds_like": dict(sounds_like or {}),
         }
         self.mp_context = mp.get_context("spawn")
         self.stats = PoolStats()

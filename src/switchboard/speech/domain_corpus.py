@@ -94,6 +94,17 @@ _PLAN = [
     "do you take {i}",
     "do you accept {i}",
     "is {i} accepted",
+    "it's through {i}",
+    "i'm on {i}",
+    "she's on {i}",
+    "he has {i}",
+    "we have {i}",
+    "i think it's {i}",
+    "i have {i} through work",
+    "i have {i} through my job",
+    "{i} through my work",
+    "{i} through my husband's job",
+    "{i} through my wife's job",
 ]
 _NO_PLAN = [
     "no insurance",

@@ -204,15 +204,27 @@ def letters_pronunciation(word: str, lookup: Callable[[str], str | None]) -> str
     return " ".join(letters)  # type: ignore[arg-type]
 
 
+#: Extra pronunciations of a word (phone strings), e.g. :meth:`DecoderFactory.variants`.
+Variants = Callable[[str], list[str]]
+
+
+def _no_variants(word: str) -> list[str]:
+    return []
+
+
 def pronounce(
-    phrases: Iterable[str], lookup: Callable[[str], str | None]
+    phrases: Iterable[str],
+    lookup: Callable[[str], str | None],
+    variants: Variants = _no_variants,
 ) -> tuple[list[str], dict[str, str], GrammarStats]:
     """Pronunciations for the words of ``phrases``, and the phrases they cover.
 
     Returns ``(kept, {word: phones}, stats)``: ``kept`` holds, in order and with repeats, each
     phrase (as dictionary words) whose every word could be pronounced, from the dictionary or
     spelled from its pieces or, when short, its letters. A phrase with a word nobody can
-    pronounce is dropped and counted.
+    pronounce is dropped and counted. A word's ``variants`` (how callers say it, from the
+    profile) are added as pocketsphinx alternates ``word(2)``, ``word(3)`` …, which decoders
+    report as the word itself; a word with variants alone is pronounced by them.
     """
     stats = GrammarStats()
     lexicon: dict[str, str] = {}
@@ -236,8 +248,13 @@ def pronounce(
                     )
                     if phones:
                         stats.compound_words += 1
+                extra = [v for v in dict.fromkeys(variants(token)) if v != phones]
+                if not phones and extra:
+                    phones, extra = extra[0], extra[1:]
                 if phones:
                     lexicon[token] = phones
+                    for number, variant in enumerate(extra, start=2):
+                        lexicon[f"{token}({number})"] = variant
                     continue
                 unknown.add(token)
                 stats.missing.append(token)
@@ -251,14 +268,17 @@ def pronounce(
 
 
 def build_hint_grammar(
-    kind: str | None, phrases: Iterable[str], lookup: Callable[[str], str | None]
+    kind: str | None,
+    phrases: Iterable[str],
+    lookup: Callable[[str], str | None],
+    variants: Variants = _no_variants,
 ) -> tuple[str, dict[str, str], GrammarStats] | None:
     """Build a JSGF grammar and its pronunciation dictionary for the expected phrases.
 
     Returns ``(jsgf, {word: phones}, stats)``, or None when no phrase survives (every word
     missing). Phrases with a word nobody can pronounce are dropped, never fatal.
     """
-    kept, lexicon, stats = pronounce(phrases, lookup)
+    kept, lexicon, stats = pronounce(phrases, lookup, variants)
     alternatives = list(dict.fromkeys(kept))
     if not alternatives:
         return None
@@ -330,7 +350,12 @@ def _confidence(score: int, frames: int) -> float:
 class DecoderFactory:
     """Creates pocketsphinx decoders for one worker: general ones and hint (grammar) ones."""
 
-    def __init__(self, workdir: Path, options: dict[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        options: dict[str, object] | None = None,
+        sounds_like: dict[str, list[str]] | None = None,
+    ) -> None:
         from pocketsphinx import Decoder
 
         self._decoder_cls = Decoder
@@ -338,6 +363,10 @@ class DecoderFactory:
         self._workdir = workdir
         self._counter = 0
         self._dictionary: object | None = None  # a general decoder used for lookups
+        # {word: [spelling, ...]}, lower case (the profiles' ``sounds_like``).
+        self._sounds_like = {
+            word.lower(): list(spellings) for word, spellings in (sounds_like or {}).items()
+        }
 
     def general(self):  # pocketsphinx has no type stubs
         """A new general decoder (the bundled en-us LM and dictionary); ~0.4 s, ~90 MB."""
@@ -354,6 +383,23 @@ class DecoderFactory:
             return self._dictionary.lookup_word(word)  # type: ignore[attr-defined]
         except (RuntimeError, KeyError):
             return None
+
+    def variants(self, word: str) -> list[str]:
+        """Pronunciations of ``word`` from its sounds-like spellings ("signa" for "cigna").
+
+        A spelling with a word nobody can pronounce is skipped (logged once per build).
+        """
+        found = []
+        for spelling in self._sounds_like.get(word, ()):
+            pieces = [
+                self.lookup(piece) or compound_pronunciation(piece, self.lookup)
+                for piece in words_of(spelling)
+            ]
+            if pieces and all(pieces):
+                found.append(" ".join(pieces))  # type: ignore[arg-type]
+            else:
+                logger.warning("sounds-like spelling %r of %r cannot be pronounced", spelling, word)
+        return found
 
     def write_domain(self, key: str, arpa: str, lexicon: dict[str, str]) -> tuple[str, str]:
         """Write a domain LM and its dictionary to this worker's directory; returns the paths."""
@@ -382,7 +428,9 @@ class DecoderFactory:
 
 
 def build_domain_lm(
-    sentences: Iterable[str], lookup: Callable[[str], str | None]
+    sentences: Iterable[str],
+    lookup: Callable[[str], str | None],
+    variants: Variants = _no_variants,
 ) -> tuple[str, dict[str, str], GrammarStats]:
     """An ARPA trigram model and its dictionary from a domain corpus (pocketsphinx's builder).
 
@@ -392,7 +440,7 @@ def build_domain_lm(
 
     from pocketsphinx.lm import ArpaBoLM
 
-    kept, lexicon, stats = pronounce(sentences, lookup)
+    kept, lexicon, stats = pronounce(sentences, lookup, variants)
     if not kept:
         raise ValueError("no sentence of the domain corpus can be pronounced")
     model = ArpaBoLM(text="\n".join(kept), add_start=True, discount_mass=0.5)
@@ -421,7 +469,9 @@ class DomainModels:
             return free.pop()
         if key not in self._files:
             try:
-                arpa, lexicon, stats = build_domain_lm(self._corpora[key], self._factory.lookup)
+                arpa, lexicon, stats = build_domain_lm(
+                    self._corpora[key], self._factory.lookup, self._factory.variants
+                )
             except ValueError:
                 self._files[key] = None
                 return None
@@ -453,7 +503,9 @@ class HintCache:
             self._items.move_to_end(key)
             decoder, stats = item
         else:
-            built = build_hint_grammar(kind, phrases, self._factory.lookup)
+            built = build_hint_grammar(
+                kind, phrases, self._factory.lookup, self._factory.variants
+            )
             if built is None:
                 decoder, stats = None, GrammarStats(phrases=len(phrases))
             else:
