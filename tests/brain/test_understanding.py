@@ -237,6 +237,13 @@ def test_office_question_answer_with_another_vowel_is_the_office():
         ("I have Oscar", True, "Oscar"),  # unlisted plan: kept as said
         ("Kendall", False, None),
         ("no", False, None),
+        # two plans in one breath: the first, unless the caller changes it
+        ("south miami in dry have vsp it's aetna person", False, "VSP"),
+        ("I have VSP, not Aetna.", True, "VSP"),
+        ("I had Aetna but now I have VSP.", True, "VSP"),
+        ("Humana, sorry, I mean Cigna.", True, "Cigna"),
+        ("Aetna. Actually it's Blue Cross Blue Shield.", True, "Blue Cross Blue Shield"),
+        ("I have Medicare and Medicaid.", True, "Medicare"),
     ],
 )
 def test_insurance(text, expecting, value):

@@ -200,6 +200,25 @@ _LEAD_IN_RE = re.compile(
 )
 
 
+#: Words that make a later plan in the same breath replace an earlier one ("I had Aetna but
+#: now it's VSP"); without one, two plans heard are most often one plan and a misheard word.
+_PLAN_CHANGE_WORDS = frozenset(
+    "actually sorry mean now changed switched instead new anymore but".split()
+)
+
+
+def _plan_meant(words: list[str], exact: list[tuple[int, int, str]]) -> str:
+    """Of several plans said word for word (sorted by position), the one the caller means: the
+    first, unless a change word comes between it and a later one, then the last such."""
+    meant_end, meant = exact[0][1], exact[0][2]
+    for start, end, plan in exact[1:]:
+        if plan != meant and _PLAN_CHANGE_WORDS.intersection(words[meant_end:start]):
+            meant = plan
+        if plan == meant:
+            meant_end = max(meant_end, end)
+    return meant
+
+
 def match_insurance(
     profile: BusinessProfile, text: str, *, expecting: bool = False
 ) -> InsuranceMatch | None:
@@ -215,18 +234,20 @@ def match_insurance(
         return None
     words = low.split()
     best: tuple[float, str] | None = None
+    exact: list[tuple[int, int, str]] = []  # (start, end, plan) of plans said word for word
     for plan in profile.insurance_plans:
         target = normalize(plan)
         target_words = target.split()
         target_flat = target.replace(" ", "")
         initials = "".join(w[0] for w in target_words) if len(target_words) > 2 else ""
         for size in range(1, min(len(words), len(target_words) + 2) + 1):
-            for _, window in _windows(words, size):
+            for start, window in _windows(words, size):
                 heard = " ".join(window)
                 flat = heard.replace(" ", "")
                 score = 0.0
                 if window == target_words or flat == target_flat:
                     score = 100.0 + len(target_flat)
+                    exact.append((start, start + size, plan))
                 elif initials and flat == initials:
                     score = 99.0
                 elif (
@@ -244,6 +265,8 @@ def match_insurance(
                         score = fuzzy
                 if score and (best is None or score > best[0]):
                     best = (score, plan)
+    if len({plan for _, _, plan in exact}) > 1:
+        return InsuranceMatch(_plan_meant(words, sorted(exact)), True)
     if best is not None:
         return InsuranceMatch(best[1], True)
     if _SELF_PAY_RE.search(low):
