@@ -7,7 +7,7 @@ import pytest_asyncio
 
 from switchboard.profiles import default_profiles_dir, load_profile
 from switchboard.speech.decoder_pool import DecoderPool
-from switchboard.speech.domain_corpus import domain_sentences
+from switchboard.speech.domain_corpus import _mix, domain_sentences
 from switchboard.speech.evaluation import flite_available, flite_say, phone_path, word_errors
 from switchboard.speech.recognizer import build_domain_lm, words_of
 
@@ -46,6 +46,26 @@ def test_corpus_comes_from_the_profile_not_from_code():
     text = "\n".join(domain_sentences(other))
     assert "teeth whitening" in text and "delta dental" in text
     assert "eyemed" not in text
+
+
+def test_several_facts_in_one_breath_walk_the_pools_side_by_side_so_every_value_appears():
+    mixed = list(
+        _mix(["{x} at {p}", "{p} and {i}", "plain"], x=["a", "b", "c"], p=["k", "g"], i=["v"])
+    )
+    assert mixed == ["a at k", "b at g", "c at k", "k and v", "g and v", "plain"]
+
+
+def test_the_corpus_says_a_visit_a_place_and_a_plan_together(corpus):
+    assert any(" office " in s and s.startswith(("an eye exam", "i'd like")) for s in corpus)
+    assert any(" and i have humana" in s for s in corpus)
+
+
+def test_the_domain_lm_leaves_little_to_word_sequences_its_corpus_never_says():
+    lexicon = {"book": "B UH K", "an": "AE N", "exam": "IH G Z AE M", "eye": "AY", "my": "M AY"}
+    arpa, _, _ = build_domain_lm(["book an eye exam", "my exam"], lexicon.get)
+    # The unigram backoff weight of "an" (log10): what an unseen word after it may get.
+    unigram = next(row.split() for row in arpa.splitlines() if row.split()[1:2] == ["an"])
+    assert float(unigram[2]) < -0.9  # at most ~10% of the mass (the default left half)
 
 
 def test_unpronounceable_words_drop_their_sentences_and_are_counted():

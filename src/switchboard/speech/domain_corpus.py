@@ -274,6 +274,23 @@ _CHEMICALS = [
     "pepper spray",
 ]
 
+#: Several facts in one breath ("an eye exam at the Kendall office next Tuesday, I have Aetna").
+#: Filled by :func:`_mix`, which walks the pools side by side instead of taking every
+#: combination (that would drown the rest of the corpus). Measured with the scenario caller
+#: lines as in ``recognizer.DOMAIN_DISCOUNT_MASS``: word errors 0.329 -> 0.321 (held-out
+#: authors' lines 0.411 -> 0.397, ours 0.214 -> 0.216).
+_TOGETHER = [
+    "{x} at the {p} office",
+    "i'd like {x} at the {p} office",
+    "i need {x} in {p}",
+    "{p} and i have {i}",
+    "i'm in {p} and i have {i}",
+    "i'd like {x} and i have {i}",
+    "i'd like {x} {w}",
+    "the {p} office {w}",
+    "{x} at the {p} office {w}",
+]
+
 _NAME = [
     "{f} {l}",
     "my name is {f} {l}",
@@ -311,6 +328,15 @@ def _fill(templates: Iterable[str], **values: Iterable[str]) -> Iterator[str]:
             yield template.format(**dict(zip(used, combo, strict=True)))
 
 
+def _mix(templates: Iterable[str], **values: list[str]) -> Iterator[str]:
+    """Each template filled as many times as its largest pool has items, the pools walked side
+    by side (item k takes each pool's k-th item, wrapping), so every value appears."""
+    for template in templates:
+        used = [k for k in values if "{" + k + "}" in template]
+        for k in range(max((len(values[u]) for u in used), default=1)):
+            yield template.format(**{u: values[u][k % len(values[u])] for u in used})
+
+
 def _digit_runs(count: int) -> list[str]:
     """Deterministic pseudo-random phone numbers read digit by digit (with "oh" for zero)."""
     runs = []
@@ -345,6 +371,9 @@ def domain_sentences(profile: BusinessProfile) -> list[str]:
         h=_HOURS,
         o=_ORDINALS,
     )
+    when = [t.format(d=d, t=p) for t in ("next {d} {t}", "{d} {t}", "{d}") for d in _DAYS[:5]
+            for p in _PARTS[:2]]
+    out += _mix(_TOGETHER, x=things, p=places, i=plans, w=list(dict.fromkeys(when)))
     out += _CLOSING * 3
     out += _fill(_ASK, p=places, s=services)
     out += [f.q.lower() for f in profile.faqs]
