@@ -9,6 +9,7 @@ reads the business profile for its vocabulary; nothing here names a particular b
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -557,17 +558,24 @@ _TRAILING = re.compile(
 )
 
 
-def _names_a_reason(vocab: set[str], text: str) -> bool:
+def _names_a_reason(vocab: frozenset[str], text: str) -> bool:
     return any(w in vocab or w.rstrip("s") in vocab for w in normalize(text).split())
 
 
-def _reason_terms(profile: BusinessProfile) -> set[str]:
-    terms: set[str] = set()
-    for item in [*profile.services, *profile.reason_keywords]:
-        for w in normalize(item).split():
-            if len(w) > 2 and w not in ("and", "the", "for", "treatment", "care"):
-                terms.add(w)
-    return terms
+def _reason_terms(profile: BusinessProfile) -> frozenset[str]:
+    """The words that tell a reason: the profile's service and reason-keyword words."""
+    return _terms_of((*profile.services, *profile.reason_keywords))
+
+
+@functools.lru_cache(maxsize=32)
+def _terms_of(items: tuple[str, ...]) -> frozenset[str]:
+    # Asked 3-4 times per utterance with the same profile: built once per vocabulary.
+    return frozenset(
+        w
+        for item in items
+        for w in normalize(item).split()
+        if len(w) > 2 and w not in ("and", "the", "for", "treatment", "care")
+    )
 
 
 def reason_is_known(profile: BusinessProfile, reason: str) -> bool:
