@@ -39,7 +39,10 @@ _DIGIT_WORDS = [DIGIT_NAMES[0], *ZERO_WORDS, *DIGIT_NAMES[1:]]
 _TIME_WORDS = (
     "monday tuesday wednesday thursday friday saturday sunday morning afternoon evening today "
     "tomorrow next this week any weekday weekend at in the o'clock noon early late "
-    "one two three four five six seven eight nine ten eleven twelve thirty am pm"
+    "one two three four five six seven eight nine ten eleven twelve thirty am pm "
+    # every week ("Mondays are best", "mornings")
+    "mondays tuesdays wednesdays thursdays fridays saturdays mornings afternoons evenings "
+    "weekdays weekends"
 ).split()
 _YES_NO_WORDS = [
     "yes",

@@ -144,6 +144,15 @@ _TIME = [
     "the {o} in the {t}",
     "weekends are best",
     "mornings are better for me",
+    # every week on that day or at that time of day
+    "{d}s",
+    "{d}s are best",
+    "{d}s in the {t}",
+    "{d} {t}s",
+    "{t}s",
+    "{t}s work best",
+    "{t}s any day next week",
+    "{d}s or {d2}s",
 ]
 _HOURS = "one two three four five six seven eight nine ten eleven twelve noon".split()
 _ORDINALS = (
