@@ -589,9 +589,24 @@ def test_an_office_name_alone_or_as_a_surname_stays_a_name():
     assert understand(PROFILE, "Kendall", expect="name").name == PersonName("Kendall")
 
 
-def test_a_plan_is_not_a_name():
-    assert understand(PROFILE, "Aetna.", expect="name").name is None
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("Aetna.", "name"),
+        ("it's through eyemed", "name"),  # was the caller "Through Eyemed"
+        ("it's humana", "name"),
+        ("it's blue cross blue shield", "name"),
+    ],
+)
+def test_a_plan_is_not_a_name(text, expect):
+    u = understand(PROFILE, text, expect=expect)
+    assert u.name is None and u.insurance is not None and u.insurance.matched
+
+
+def test_a_plan_is_not_a_last_name_and_a_name_beside_a_plan_stays():
     assert understand(PROFILE, "Medicare.", expect="last_name").last_name is None
+    u = understand(PROFILE, "It's Maria Lopez, and I have Aetna.", expect="name")
+    assert u.name == PersonName("Maria", "Lopez")
 
 
 @pytest.mark.parametrize(

@@ -923,7 +923,10 @@ def _understand(
                 reason = trimmed
     if expect in ("name", "last_name", "spelling") and insurance is not None and insurance.matched:
         said = normalize(text)
-        if name is not None and normalize(name.full) == normalize(insurance.value):
+        plan = normalize(insurance.value)
+        plan_words = {*plan.split(), plan.replace(" ", "")}
+        # "it's through eyemed" is a plan, not the caller "Through Eyemed".
+        if name is not None and plan_words.intersection(normalize(name.full).split()):
             name = None
         if last_name and normalize(last_name) in said and normalize(insurance.value) in said:
             last_name = None
