@@ -100,3 +100,22 @@ async def test_a_plan_said_as_the_profile_says_it_sounds_is_heard_at_the_plan_qu
         print(f"sounds_like={sounds_like}: {result.text!r} ({result.source})")
     assert _heard("cigna", heard[True])
     assert not _heard("cigna", heard[False])
+
+
+@pytest.mark.slow
+async def test_answers_that_name_no_reason_stay_so_at_the_reason_question(settings):
+    """A reason grammar (short words: "eye", "red", "dry") had fitted these as reasons."""
+    from switchboard.brain.replies import expect_phrases
+    from switchboard.brain.understanding import reason_is_known
+    from switchboard.profiles import ProfileRegistry, default_profiles_dir
+    from switchboard.simulator.voice import synthesize_caller_sync, ulaw_to_pcm16
+    from switchboard.speech.decoder_pool import DecoderPool
+
+    profile = ProfileRegistry.load_dir(default_profiles_dir()).default
+    phrases = expect_phrases(profile, "reason")
+    async with DecoderPool(settings, workers=1) as pool:
+        for said in ("Kendall.", "No thanks.", "Hannah Wright.", "Thursday."):
+            pcm = ulaw_to_pcm16(synthesize_caller_sync(said).ulaw)
+            result = await pool.recognize(pcm, kind="reason", phrases=phrases)
+            print(f"{said!r} -> {result.text!r} ({result.source})")
+            assert not reason_is_known(profile, result.text), (said, result.text)
