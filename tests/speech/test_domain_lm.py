@@ -60,12 +60,9 @@ def test_the_corpus_says_a_visit_a_place_and_a_plan_together(corpus):
     assert any(" and i have humana" in s for s in corpus)
 
 
-def test_the_corpus_and_the_time_grammar_say_days_and_times_of_every_week(corpus):
-    from switchboard.brain.replies import expect_phrases
-
+def test_the_corpus_says_days_and_times_of_every_week(corpus):
     for plural in ("mondays", "mornings", "fridays in the afternoon"):
         assert any(f" {plural} " in f" {s} " for s in corpus), plural
-    assert {"mondays", "mornings"} <= set(expect_phrases(PROFILE, "time"))
 
 
 def test_the_domain_lm_leaves_little_to_word_sequences_its_corpus_never_says():

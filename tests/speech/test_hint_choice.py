@@ -213,3 +213,30 @@ def test_a_grammar_result_must_cover_a_fair_part_of_a_long_sentence(free, gramma
     general = _Decoder(free, 1000)
     hint = _Decoder(grammar, 1000 + 19 * FRAMES)  # the measured lead: 18.9 per frame
     assert Utterance(general, hint, phrases=["kendall", "pinecrest"]).finish().text == kept
+
+
+@pytest.mark.parametrize(
+    ("free", "grammar"),
+    [
+        ("no thanks", "no to and austin"),
+        ("hannah right", "have doral i'd"),
+        ("gingrich", "pinecrest"),
+        ("", "the kendall office"),
+    ],
+)
+def test_office_and_plan_grammars_are_offered_beside_the_free_words_never_in_their_place(
+    free, grammar
+):
+    """Measured: the office grammar beat the free decoders for 60 of 223 answers that name no
+    office; the dialogue takes its reading only when the free words answer nothing."""
+    general = _Decoder(free, 1000)
+    hint = _Decoder(grammar, 1000 + 10 * FRAMES)
+    result = Utterance(general, hint, phrases=["kendall", "pinecrest"], kind="office").finish()
+    assert (result.text, result.source, result.alternatives) == (free, "lm", (grammar,))
+    # the plan question's grammar too; a closing question's, with the same lead, replaces them
+    plan = Utterance(_Decoder(free, 1000), _Decoder(grammar, 1000 + 10 * FRAMES), kind="insurance")
+    assert plan.finish().alternatives == (grammar,)
+    closing = Utterance(
+        _Decoder(free, 1000), _Decoder(grammar, 1000 + 10 * FRAMES), kind="anything_else"
+    )
+    assert closing.finish().text == grammar

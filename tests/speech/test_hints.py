@@ -51,8 +51,13 @@ async def test_hints_improve_recognition_of_office_and_plan_names(pool):
         plain = await pool.recognize(pcm)
         hinted = await pool.recognize(pcm, kind=kind, phrases=_phrases(kind))
         plain_hits += _heard(expected, plain.text)
-        hinted_hits += _heard(expected, hinted.text)
-        print(f"{said!r:48} plain={plain.text!r:40} hinted={hinted.text!r} ({hinted.source})")
+        # The office and plan grammars' words come as an alternative reading, which the
+        # dialogue acts on when the chosen words answer nothing (choose_heard).
+        hinted_hits += any(_heard(expected, t) for t in (hinted.text, *hinted.alternatives))
+        print(
+            f"{said!r:48} plain={plain.text!r:40} hinted={hinted.text!r} ({hinted.source}) "
+            f"alternatives={hinted.alternatives}"
+        )
     n = len(ANSWERS)
     print(f"phrase recognized: without hints {plain_hits}/{n}, with hints {hinted_hits}/{n}")
     print(
@@ -96,10 +101,10 @@ async def test_a_plan_said_as_the_profile_says_it_sounds_is_heard_at_the_plan_qu
     for sounds_like in (None, {"cigna": ["signa"]}):
         async with DecoderPool(settings, workers=1, sounds_like=sounds_like) as pool:
             result = await pool.recognize(pcm, kind="insurance", phrases=PLANS)
-        heard[bool(sounds_like)] = result.text
-        print(f"sounds_like={sounds_like}: {result.text!r} ({result.source})")
-    assert _heard("cigna", heard[True])
-    assert not _heard("cigna", heard[False])
+        heard[bool(sounds_like)] = (result.text, *result.alternatives)
+        print(f"sounds_like={sounds_like}: {heard[bool(sounds_like)]} ({result.source})")
+    assert any(_heard("cigna", reading) for reading in heard[True])
+    assert not any(_heard("cigna", reading) for reading in heard[False])
 
 
 @pytest.mark.slow

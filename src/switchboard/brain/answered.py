@@ -79,7 +79,7 @@ def choose_heard(
     if not alternatives:
         return heard
     u = understand(profile, heard, expect=expect)
-    if _fills(profile, u, expect) or _says_something(u):
+    if _fills(profile, u, expect) or _says_something(profile, u):
         return heard
     for alternative in alternatives:
         if answers_question(profile, alternative, expect):
@@ -87,15 +87,20 @@ def choose_heard(
     return heard
 
 
-def _says_something(u: Understanding) -> bool:
+def _says_something(profile: BusinessProfile, u: Understanding) -> bool:
     """Whether an utterance holds something the flow acts on besides the expected answer."""
     return bool(
-        u.emergency
+        u.filler_only  # "um": the caller has said nothing yet, whatever a grammar made of it
+        or u.emergency
         or u.human
         or u.robot
         or u.question
         or u.change
+        or u.callback
+        or u.wrong_number
         or u.done
+        or u.time
+        or (u.reason is not None and reason_is_known(profile, u.reason))
         or u.yes is not None
         or u.office
         or (u.insurance and u.insurance.matched)

@@ -60,6 +60,17 @@ CARRIER_WORDS = (
 #: as "okay it i no want maybe", 9.6 per frame better than the domain LM's right words).
 CLOSING_KINDS = frozenset({"anything_else", "yes_no"})
 CLOSING_FILLERS = "uh um oh okay ok yeah yes no please so well thanks thank you".split()
+#: Kinds whose grammar result is only ever offered as an alternative reading, never put in
+#: place of the free decoders' words: the dialogue acts on it only when those words answer
+#: nothing (see ``switchboard.brain.answered.choose_heard``). Between a few carrier words such
+#: a grammar fits any short answer: measured on the 276 scenario caller lines decoded as
+#: answers to the office question, the office grammar won for 60 of the 223 lines that name
+#: no office ("No thanks." -> "no to and austin", "Hannah Wright." -> "have doral i'd", "I
+#: need to cancel." -> "i need to kendall") and for 2 that do ("Pinecrest.", which the free
+#: decoders heard "gingrich"); no score margin separates the two. The plan grammar at the
+#: plan question: 74 of the lines that name no plan ("Kendall." -> "aetna and", "No thanks."
+#: -> "no aetna and is") against 2 that do ("Aetna." heard "and", "EyeMed." heard "i'm").
+ALTERNATIVE_ONLY_KINDS = frozenset({"office", "insurance"})
 #: Kinds whose answer is a sequence of phrases (digits, letters), not one phrase.
 SEQUENCE_KINDS = frozenset({"phone", "digits", "number", "phone_number", "spelling"})
 #: Kinds whose phrases are letters said one by one ("N G U Y E N"): each single-letter phrase
@@ -563,6 +574,7 @@ class Utterance:
             # an expected answer ("okay eight and you" for "okay, thank you"); a whole number is.
             self._phrases = [p for p in self._phrases if p not in DIGIT_WORDS]
         self.hint = hint
+        self._offer_only = (kind or "").lower() in ALTERNATIVE_ONLY_KINDS
         self._margin = hint_margin
         if kind is not None and kind.lower() in SPELLING_KINDS:
             self._margin = min(hint_margin, SPELLING_HINT_MARGIN)
@@ -639,7 +651,10 @@ class Utterance:
                 hint_score = _log_score(self.hint, hint_hyp)
                 gap = (score - hint_score) / frames
                 self.last_gap = gap
-                if gap <= self._margin or not text:
+                if self._offer_only:
+                    if gap <= HINT_ALTERNATIVE_MARGIN or not text:
+                        hint_alternative = _clean(_without_hesitations(hint_hyp.hypstr))
+                elif gap <= self._margin or not text:
                     text, score, source = _without_hesitations(hint_hyp.hypstr), hint_score, "hint"
                 elif gap <= HINT_ALTERNATIVE_MARGIN:
                     hint_alternative = _clean(_without_hesitations(hint_hyp.hypstr))
