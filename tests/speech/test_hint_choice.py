@@ -233,10 +233,27 @@ def test_office_and_plan_grammars_are_offered_beside_the_free_words_never_in_the
     hint = _Decoder(grammar, 1000 + 10 * FRAMES)
     result = Utterance(general, hint, phrases=["kendall", "pinecrest"], kind="office").finish()
     assert (result.text, result.source, result.alternatives) == (free, "lm", (grammar,))
-    # the plan question's grammar too; a closing question's, with the same lead, replaces them
-    plan = Utterance(_Decoder(free, 1000), _Decoder(grammar, 1000 + 10 * FRAMES), kind="insurance")
-    assert plan.finish().alternatives == (grammar,)
-    closing = Utterance(
-        _Decoder(free, 1000), _Decoder(grammar, 1000 + 10 * FRAMES), kind="anything_else"
-    )
-    assert closing.finish().text == grammar
+    # the plan question's and the closing question's grammars too; the spelling's replaces them
+    for kind in ("insurance", "anything_else"):
+        other = Utterance(_Decoder(free, 1000), _Decoder(grammar, 1000 + 10 * FRAMES), kind=kind)
+        assert other.finish().alternatives == (grammar,)
+    lead = 1000 + 20 * FRAMES
+    spelling = Utterance(_Decoder(free, 1000), _Decoder(grammar, lead), kind="spelling")
+    assert spelling.finish().text == grammar
+
+
+def test_after_anything_else_a_whole_number_read_by_the_grammar_replaces_the_free_words():
+    """A new callback number said after the read-back; "you you bye you" for "Do you guys do
+    LASIK?" is only offered (the dialogue takes it only when the free words answer nothing)."""
+    general = _Decoder("call me at three to five to two nine", 1000)
+    hint = _Decoder("three oh five two two two nine eight seven six", 1000 + 10 * FRAMES)
+    utt = Utterance(general, hint, phrases=ANYTHING_ELSE, kind="anything_else")
+    assert utt.finish().text == "three oh five two two two nine eight seven six"
+    question = Utterance(
+        _Decoder("do you guys you lost it", 1000),
+        _Decoder("you you bye you", 1000 + 10 * FRAMES),
+        phrases=ANYTHING_ELSE,
+        kind="anything_else",
+    ).finish()
+    assert question.text == "do you guys you lost it"
+    assert question.alternatives == ("you you bye you",)

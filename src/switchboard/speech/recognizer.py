@@ -70,7 +70,11 @@ CLOSING_FILLERS = "uh um oh okay ok yeah yes no please so well thanks thank you"
 #: decoders heard "gingrich"); no score margin separates the two. The plan grammar at the
 #: plan question: 74 of the lines that name no plan ("Kendall." -> "aetna and", "No thanks."
 #: -> "no aetna and is") against 2 that do ("Aetna." heard "and", "EyeMed." heard "i'm").
-ALTERNATIVE_ONLY_KINDS = frozenset({"office", "insurance"})
+#: The closing grammar after "anything else?" is offered the same way unless it reads a whole
+#: phone number (a correction to the number just read back): it made 19 lines that are no
+#: closing into one ("Do you guys do LASIK?" -> "you you bye you", "Um." -> "bye"), so a new
+#: request or question could end the call.
+ALTERNATIVE_ONLY_KINDS = frozenset({"office", "insurance", *CLOSING_KINDS})
 #: Kinds whose answer is a sequence of phrases (digits, letters), not one phrase.
 SEQUENCE_KINDS = frozenset({"phone", "digits", "number", "phone_number", "spelling"})
 #: Kinds whose phrases are letters said one by one ("N G U Y E N"): each single-letter phrase
@@ -651,7 +655,7 @@ class Utterance:
                 hint_score = _log_score(self.hint, hint_hyp)
                 gap = (score - hint_score) / frames
                 self.last_gap = gap
-                if self._offer_only:
+                if self._offer_only and _digit_count(hint_hyp.hypstr) < MIN_NUMBER_DIGITS:
                     if gap <= HINT_ALTERNATIVE_MARGIN or not text:
                         hint_alternative = _clean(_without_hesitations(hint_hyp.hypstr))
                 elif gap <= self._margin or not text:
