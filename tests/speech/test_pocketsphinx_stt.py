@@ -83,7 +83,10 @@ async def test_expectation_biases_the_next_utterance(pool):
     down, _ = await run_test(
         stt, frames_to_send=_frames(pcm, speech_from=0), pipeline_params=PARAMS
     )
-    assert next(f for f in down if isinstance(f, TranscriptionFrame)).text == "round rock"
+    frame = next(f for f in down if isinstance(f, TranscriptionFrame))
+    # The office grammar's words travel as an alternative reading (the free decoders heard
+    # "burnham brought"); the dialogue acts on it because the free words answer nothing.
+    assert "round rock" in (frame.text, *frame.result.alternatives)
 
 
 async def test_engine_failure_pushes_an_error_frame_and_no_transcript(settings):
