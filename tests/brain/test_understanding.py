@@ -240,6 +240,7 @@ def test_office_question_answer_with_another_vowel_is_the_office():
         # two plans in one breath: the first, unless the caller changes it
         ("south miami in dry have vsp it's aetna person", False, "VSP"),
         ("I have VSP, not Aetna.", True, "VSP"),
+        ("I have VSP but not Aetna.", True, "VSP"),
         ("I had Aetna but now I have VSP.", True, "VSP"),
         ("Humana, sorry, I mean Cigna.", True, "Cigna"),
         ("Aetna. Actually it's Blue Cross Blue Shield.", True, "Blue Cross Blue Shield"),
@@ -607,6 +608,8 @@ def test_a_plan_is_not_a_last_name_and_a_name_beside_a_plan_stays():
     assert understand(PROFILE, "Medicare.", expect="last_name").last_name is None
     u = understand(PROFILE, "It's Maria Lopez, and I have Aetna.", expect="name")
     assert u.name == PersonName("Maria", "Lopez")
+    u = understand(PROFILE, "Maria Davis, and I have Davis Vision.", expect="name")
+    assert u.name == PersonName("Maria", "Davis")
 
 
 @pytest.mark.parametrize(

@@ -212,7 +212,12 @@ def _plan_meant(words: list[str], exact: list[tuple[int, int, str]]) -> str:
     first, unless a change word comes between it and a later one, then the last such."""
     meant_end, meant = exact[0][1], exact[0][2]
     for start, end, plan in exact[1:]:
-        if plan != meant and _PLAN_CHANGE_WORDS.intersection(words[meant_end:start]):
+        negated = start > 0 and words[start - 1] in ("not", "no")  # "VSP, but not Aetna"
+        if (
+            plan != meant
+            and not negated
+            and _PLAN_CHANGE_WORDS.intersection(words[meant_end:start])
+        ):
             meant = plan
         if plan == meant:
             meant_end = max(meant_end, end)

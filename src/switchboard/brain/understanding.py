@@ -924,9 +924,11 @@ def _understand(
     if expect in ("name", "last_name", "spelling") and insurance is not None and insurance.matched:
         said = normalize(text)
         plan = normalize(insurance.value)
-        plan_words = {*plan.split(), plan.replace(" ", "")}
-        # "it's through eyemed" is a plan, not the caller "Through Eyemed".
-        if name is not None and plan_words.intersection(normalize(name.full).split()):
+        # "it's through eyemed" is a plan, not the caller "Through Eyemed" (but "Maria Davis"
+        # with Davis Vision stays a name: the whole plan must be inside the name).
+        if name is not None and any(
+            f" {p} " in f" {normalize(name.full)} " for p in (plan, plan.replace(" ", ""))
+        ):
             name = None
         if last_name and normalize(last_name) in said and normalize(insurance.value) in said:
             last_name = None
