@@ -120,9 +120,11 @@ DEFAULT_DOMAIN_MARGIN = -3.0
 DOMAIN_DISCOUNT_MASS = 0.1
 #: A grammar result that beat the free decoders by less than DEFAULT_HINT_MARGIN, but by more
 #: than this, is offered as an alternative (see ``Recognition.alternatives``): acted on only
-#: when the chosen words answer nothing. Unrelated sentences scored at most 0.7 better under
-#: the grammar in the same measurement, so this stays clear of them; "Pinecrest." heard by the
-#: general LM as "gingrich" scored 0.98 better as "pinecrest".
+#: when the chosen words answer nothing; for ALTERNATIVE_ONLY_KINDS, any result past this
+#: is offered. Unrelated whole sentences scored at most 0.7 better under the grammar in the
+#: first measurement; short answers that are no such answer can score far better (see
+#: ALTERNATIVE_ONLY_KINDS). "Pinecrest." heard by the general LM as "gingrich" scored 0.98
+#: better as "pinecrest".
 HINT_ALTERNATIVE_MARGIN = -0.75
 #: The letter grammar of a spelling question fits almost anything short: "Thursday." comes out
 #: "h r c", "Yes." "b is". So letters replace the free decoders' words only when they beat them
@@ -159,12 +161,14 @@ class Recognition:
     latency_ms: float = 0.0  # finish() call to result, as the caller saw it (queueing included)
     cmn: str | None = None  # cepstral mean at the end: pass it to the caller's next utterance
     #: Other readings of the same audio: the general LM's words when the domain LM's were
-    #: chosen, and the grammar's when it scored better than the free decoders but not by the
-    #: full margin (HINT_ALTERNATIVE_MARGIN). The dialogue may act on one that answers the
-    #: question asked when ``text`` does not ("roberto diaz" from the general LM for the
-    #: domain's "roberto do you hours"). A rejected domain LM reading is never offered: that
-    #: model is built to produce the expected words, so its "answer" is no evidence (its
-    #: "been an urgent in kids" for "bananas and pancakes" would have started a booking).
+    #: chosen, and the grammar's when it scored better than the free decoders by
+    #: HINT_ALTERNATIVE_MARGIN but not by the full margin (by any amount past it for the
+    #: ALTERNATIVE_ONLY_KINDS, whose grammar never replaces them). The dialogue may act on
+    #: one that answers the question asked when ``text`` does not ("roberto diaz" from the
+    #: general LM for the domain's "roberto do you hours"). A rejected domain LM reading is
+    #: never offered: that model is built to produce the expected words, so its "answer" is
+    #: no evidence (its "been an urgent in kids" for "bananas and pancakes" would have
+    #: started a booking).
     alternatives: tuple[str, ...] = ()
 
 
@@ -655,12 +659,11 @@ class Utterance:
                 hint_score = _log_score(self.hint, hint_hyp)
                 gap = (score - hint_score) / frames
                 self.last_gap = gap
-                if self._offer_only and _digit_count(hint_hyp.hypstr) < MIN_NUMBER_DIGITS:
-                    if gap <= HINT_ALTERNATIVE_MARGIN or not text:
-                        hint_alternative = _clean(_without_hesitations(hint_hyp.hypstr))
-                elif gap <= self._margin or not text:
+                # A whole number read by the grammar may replace the words of any question.
+                offer_only = self._offer_only and _digit_count(hint_hyp.hypstr) < MIN_NUMBER_DIGITS
+                if not offer_only and (gap <= self._margin or not text):
                     text, score, source = _without_hesitations(hint_hyp.hypstr), hint_score, "hint"
-                elif gap <= HINT_ALTERNATIVE_MARGIN:
+                elif gap <= HINT_ALTERNATIVE_MARGIN or not text:
                     hint_alternative = _clean(_without_hesitations(hint_hyp.hypstr))
         self.cpu_s += time.process_time() - cpu
         chosen = _clean(text)
