@@ -34,9 +34,7 @@ def test_yes_to_the_read_back_number_is_not_yes_to_anything_else():
         ("yes that's the right number, no thanks, bye", True),
     ],
 )
-def test_confirming_the_read_back_asks_anything_else_again_unless_the_caller_is_done(
-    heard, ends
-):
+def test_confirming_the_read_back_asks_anything_else_again_unless_the_caller_is_done(heard, ends):
     state, replies = play_flow([*BOOKING, heard])
     assert state.ended is ends
     assert state.request.phone_confirmed
@@ -189,3 +187,57 @@ def test_another_number_wanted_but_not_heard_is_asked_for(after_read_back):
 def test_yes_thats_my_cell_confirms_the_read_back():
     state, replies = play_flow([*_TO_RECAP, "Yes, that's my cell. No, that's it, thank you."])
     assert state.request.phone_confirmed and replies[-1].end_call
+
+
+def test_that_is_all_in_the_middle_of_a_request_asks_anything_else_then_lets_the_caller_go():
+    state, replies = play_flow(
+        ["I'd like to book an eye exam.", "Kendall.", "No, that's all I needed."]
+    )
+    assert replies[-1].expect == "anything_else" and not state.ended
+    state, replies = play_flow(
+        ["I'd like to book an eye exam.", "Kendall.", "No, that's all I needed.", "No, thanks."]
+    )
+    assert state.ended and replies[-1].end_call
+    assert state.outcome == "abandoned" and state.request.office == "Kendall"
+
+
+def test_that_is_all_in_the_middle_of_a_request_can_go_on_with_it():
+    state, _ = play_flow(
+        [
+            "I'd like to book an eye exam.",
+            "Kendall.",
+            "No, that's all I needed.",
+            "Actually, my name is Maria Gonzalez.",
+            "Aetna.",
+            "Tuesday morning.",
+            "No, that's all.",
+        ]
+    )
+    assert state.outcome == "request_captured" and state.request.patient_name == "Maria Gonzalez"
+
+
+def test_a_new_callback_number_after_a_message_keeps_the_message():
+    state, _ = play_flow(
+        [
+            "I need to reschedule two appointments, mine and my husband's, on Friday at the "
+            "Coral Gables office.",
+            "Diane Friedman.",
+            "And please call me back on my cell, not this number. It's 305-555-0462.",
+            "That's it, thanks.",
+        ]
+    )
+    assert state.outcome == "message_taken"
+    assert "reschedule two appointments" in state.message
+    assert state.request.callback_number == "+13055550462"
+
+
+def test_after_an_answered_question_a_place_said_in_a_goodbye_starts_no_request():
+    state, replies = play_flow(
+        [
+            "Do you do LASIK at the Round Rock office?",
+            "Oh, okay. Austin's not that far. I'll think about it and call back. That's all "
+            "for now, thanks.",
+        ]
+    )
+    assert state.ended and replies[-1].end_call
+    assert state.outcome == "question_answered" and not state.message

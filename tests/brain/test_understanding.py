@@ -52,6 +52,18 @@ PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
         ("i want a glaucoma check this is ana lopez", False, "Ana", "Lopez"),
         ("i need an exam this is urgent please", False, None, None),
         ("i need an exam this is for my son", False, None, None),
+        # a name corrected in the same breath: the restated full name wins
+        (
+            "Tony Russo. Well, Anthony. Anthony Russo. Tony is what everybody calls me.",
+            True,
+            "Anthony",
+            "Russo",
+        ),
+        ("Tony Russo. Tony is what everybody calls me.", True, "Tony", "Russo"),
+        # two people named, the caller first
+        ("Diane and Paul Friedman.", True, "Diane", "Friedman"),
+        ("The last name is Friedman. Diane and Paul Friedman.", True, "Diane", "Friedman"),
+        ("The last name is Friedman.", True, None, None),  # no first name said: ask again
     ],
 )
 def test_names(text, expecting, first, last):
@@ -90,6 +102,9 @@ def test_plain_words_are_not_names_unless_asked():
         ("N-G-U-Y-E-N", "Nguyen"),
         ("thompson th olympia snowe in", "Thompson"),
         ("de jesus", "De Jesus"),
+        # the full name said again after the surname: the surname, not "Patel Jasmine"
+        ("Oh, Patel. Jasmine Patel.", "Patel"),
+        ("oh washington derek washington", "Washington"),
     ],
 )
 def test_last_names(text, last):
@@ -653,6 +668,20 @@ def test_office_facts_from_the_profile(text, office_id, contains):
     assert answer is not None and contains in answer.text
 
 
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("What time do you close?", True),
+        ("When does the Kendall office close on Saturday?", True),
+        ("Everything up close is kind of blurry lately, do you do exams?", False),
+        ("Is it close to the highway?", False),
+    ],
+)
+def test_close_asks_for_hours_only_as_a_verb(text, hours):
+    answer = answer_question(PROFILE, text)
+    assert (answer is not None and answer.kind == "hours") is hours
+
+
 def test_office_fact_without_an_office_asks_which():
     answer = answer_question(PROFILE, "What time do you close?")
     assert answer.needs_office and answer.kind == "hours"
@@ -688,6 +717,18 @@ def test_unanswerable_question_has_no_answer():
         ("can i bring my kids", True),
         ("is kendall open on saturday", True),
         ("could someone call me back", True),
+        # a rising voice on a statement is no question
+        ("I wanted to get fitted for contact lenses? I've only ever had glasses.", False),
+        ("I'm in Coconut Grove, so... the Gables, I guess?", False),
+        ("Hello? Hi. I'm calling for my mom, she has a cataract.", False),
+        ("I think I might need reading glasses?", False),
+        ("You take Aetna?", True),
+        ("Saturday too?", True),
+        ("I was wondering if you take Aetna?", True),
+        # a question put as a statement
+        ("I have an appointment tomorrow and I just want to double-check the address", True),
+        ("I wanted to find out if you see kids", True),
+        ("I want to check my eyes", False),
     ],
 )
 def test_is_question_without_punctuation(text, question):
@@ -744,3 +785,74 @@ def test_a_reading_is_remembered_for_the_same_words_and_profile_only():
 )
 def test_wrong_number(text, wrong):
     assert understand(PROFILE, text).wrong_number is wrong
+
+
+@pytest.mark.parametrize(
+    ("text", "expect", "field", "value"),
+    [
+        # an appointment the caller already has is no request for one
+        (
+            "I have an appointment at the Coral Gables office tomorrow and I just want to "
+            "double-check the address.",
+            None,
+            "book",
+            False,
+        ),
+        ("I'd like to make an appointment, my appointment last year was great", None, "book", True),
+        # moving an appointment is a message for staff
+        (
+            "I have an appointment next Tuesday and something came up, so I need to move it.",
+            None,
+            "change",
+            True,
+        ),
+        ("I just moved to Austin and need an exam", None, "change", False),
+        # the caller calling again is no request for a callback
+        (
+            "I'll think about it and call back. That's all for now, thanks.",
+            "anything_else",
+            "callback",
+            False,
+        ),
+        ("Can someone call me back about my bill?", None, "callback", True),
+        # a plan said at the reason question is no reason
+        ("She doesn't have insurance, we'll just pay cash.", "reason", "reason", None),
+        # a number given while asking for it to be used is no question for staff
+        (
+            "The number you have is my work line. Can you use my cell? It's 512-555-0388.",
+            "anything_else",
+            "question",
+            False,
+        ),
+    ],
+)
+def test_intents_in_everyday_phrasings(text, expect, field, value):
+    assert getattr(understand(PROFILE, text, expect=expect), field) == value
+
+
+def test_existing_appointment_question_is_answered_from_the_profile():
+    u = understand(
+        PROFILE,
+        "Hi, I have an appointment at the Coral Gables office tomorrow and I just want to "
+        "double-check the address.",
+    )
+    assert u.question and u.answer is not None and "Ponce de Leon" in u.answer.text
+    assert u.reason is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "time"),
+    [
+        (
+            "Any day except Monday, she has dialysis on Monday. Morning is best for her.",
+            True,
+            "Any day except Monday, Morning",
+        ),
+        ("Any day except Monday.", False, "Any day except Monday"),
+        ("no Mondays please, afternoons", True, "no Mondays, afternoons"),
+        ("Monday or Tuesday but not Friday", True, "Monday or Tuesday but not Friday"),
+        ("No, Monday is fine", True, "Monday"),
+    ],
+)
+def test_a_day_ruled_out_keeps_its_not(text, expecting, time):
+    assert extract_time(text, expecting=expecting) == time

@@ -98,3 +98,18 @@ def test_naive_now_is_business_local():
 def test_resolver_is_deterministic():
     results = {resolve_date("next Tuesday", now=SAT, timezone=NY) for _ in range(5)}
     assert results == {date(2026, 11, 24)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Any day except Monday",
+        "not Friday",
+        "I can't do Tuesday",
+        "no Mondays",
+        "anything but not Wednesday",
+    ],
+)
+def test_a_day_ruled_out_resolves_to_no_date(text):
+    now = datetime(2026, 11, 21, 10, 15, tzinfo=ZoneInfo("America/New_York"))
+    assert resolve_date(text, now=now, timezone="America/New_York") is None

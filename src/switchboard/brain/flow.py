@@ -242,6 +242,18 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
     return state, phrases.ask_anything_else, "anything_else"
 
 
+def _with_message(state: FlowState, said: str) -> FlowState:
+    """The message with the caller's new words added (a second message adds to the first,
+    never replaces it); a reason that was the message stays the whole message."""
+    if not said:
+        return state
+    message = f"{state.message} {said}" if state.message else said
+    req = state.request
+    if state.message and req.reason == state.message:
+        req = replace(req, reason=message)
+    return replace(state, message=message, request=req)
+
+
 def _message_as_reason(state: FlowState) -> FlowState:
     """A message call's reason is the message, in the caller's words: it is what staff read
     first in the CRM ("I need to cancel my appointment on Monday")."""
@@ -363,8 +375,15 @@ def _ask(
     return state, _reply(profile, text, expect, **flags)
 
 
-def _goodbye(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, Reply]:
+def _goodbye(
+    profile: BusinessProfile, state: FlowState, *, leaving: bool = False
+) -> tuple[FlowState, Reply]:
+    """Say goodbye and end the call; ``leaving``: the caller ends it before the flow was done
+    (settled as a hang-up is: an unfinished request is abandoned, what was left stands)."""
+    outcome = _left_outcome(state) if leaving else None
     state = _settle(replace(state, ended=True, mode="ended", expect=None))
+    if outcome is not None:
+        state = replace(state, outcome=outcome)
     return state, _reply(profile, goodbye_text(profile, state.request.first_name), end_call=True)
 
 
@@ -598,25 +617,40 @@ def step(
         state = _settle(replace(state, not_understood=0, prompt=phrases.ask_anything_else))
         return state, _reply(profile, phrases.ask_anything_else, "anything_else")
     if wrap and nothing_new and (u.done or u.yes is False):
-        return _goodbye(profile, state)
+        return _goodbye(profile, state, leaving=state.mode in ("booking", "message"))
     if re.search(r"\b(?:goodbye|good bye|bye)\b", low) and nothing_new:
+        return _goodbye(profile, state, leaving=state.mode in ("booking", "message"))
+    plainly_done = u.done and _ALL_DONE_RE.search(low) and not _ASKS_MORE_RE.search(low)
+    leaving = plainly_done and _LEAVING_RE.search(low)
+    if plainly_done and wrap and state.mode == "open" and _only_place_or_time(u):
+        # "Austin's not that far. I'll think about it. That's all for now, thanks." after a
+        # question was answered: a place or day said in passing is no request.
         return _goodbye(profile, state)
+    if leaving and nothing_new and state.mode in ("booking", "message") and not wrap:
+        # "No, that's all I needed, thanks" in the middle of a request: the caller may be
+        # leaving (or the recognizer made it up): "anything else?" lets them go or go on. A
+        # "no" then ends the call as a hang-up would (an unfinished request is abandoned).
+        state = _settle(
+            replace(
+                state, not_understood=0, expect="anything_else", prompt=phrases.ask_anything_else
+            )
+        )
+        return state, _reply(profile, phrases.ask_anything_else, "anything_else")
     if wrap and nothing_new and u.yes:
         state = replace(state, not_understood=0, mode="open" if state.mode != "wrap_up" else "open")
         state = _settle(replace(state, expect=None, prompt=phrases.ask_what_else))
         return state, _reply(profile, phrases.ask_what_else)
 
     # Reschedule / cancel / "have someone call me back": a message for staff.
-    wants_message = u.change or (u.callback and state.mode in ("open", "wrap_up"))
+    # "Call me back on my cell, it's …" gives a number; it asks for no other message.
+    wants_message = u.change or (u.callback and not u.phone and state.mode in ("open", "wrap_up"))
     if wants_message and state.mode in ("open", "wrap_up", "booking"):
-        message = safe_caller_words(u.text.strip())
-        detailed = len(message.split()) > 5
-        state = replace(
-            state, mode="message", message=message if detailed else "", not_understood=0
-        )
-        if not detailed:
-            state = replace(state, message="")
-            return _ask(profile, state)
+        said = safe_caller_words(u.text.strip())
+        detailed = len(said.split()) > 5
+        if not detailed and not state.message:
+            return _ask(profile, replace(state, mode="message", message="", not_understood=0))
+        state = _with_message(state, said if detailed else "")
+        state = replace(state, mode="message", not_understood=0)
         state, acks, _ = _apply_facts(profile, _message_as_reason(state), u)
         return _ask(profile, _settle(state), phrases.message_noted)
     if state.mode == "message" and state.expect == "message":
@@ -699,6 +733,14 @@ _ALL_DONE_RE = re.compile(
     r"\b(?:that's all|that is all|that'll be all|that's everything|nothing else|all set|"
     r"no thanks|no thank you|bye|goodbye|good bye)\b"
 )
+#: A caller done with the call in the middle of a request says so in so many words ("no,
+#: that's all I needed"); a bare "no thanks" there may be a misheard name or a refused question.
+_LEAVING_RE = re.compile(
+    r"\b(?:that's all|that is all|that'll be all|that's everything|that's it|nothing else|"
+    r"all set)\b"
+)
+#: ... but not when the caller goes on: "that's all I know, can you …", "that's it, and …".
+_ASKS_MORE_RE = re.compile(r"\b(?:but|and also|one more|another|wait|actually|question)\b")
 _TIME_CHANGE_RE = re.compile(
     r"\b(?:actually|instead|rather|better|prefer|make it|make that|change|move|switch|but)\b"
 )
@@ -707,6 +749,13 @@ _CLOSING_WORDS = frozenset({"okay", "ok", "bye", "goodbye", "thanks", "thank"})
 # ... unless the caller is going on: "okay, wait", "okay, one more thing", "okay, and also"
 _GOING_ON_WORDS = frozenset({"wait", "more", "another", "also", "actually", "question", "but"})
 _SHORT_NOISE = 5  # words
+
+
+def _only_place_or_time(u: Understanding) -> bool:
+    """Whether the facts in ``u`` (if any) are only an office, a day/time or a plan."""
+    return not (
+        u.name or u.last_name or u.phone or u.reason or u.book or u.question or u.change
+    ) and not (u.callback or u.human or u.emergency)
 
 
 def _closing_without_change(state: FlowState, u: Understanding) -> bool:
@@ -826,11 +875,14 @@ def on_hangup(profile: BusinessProfile, state: FlowState) -> FlowState:
     """The caller hung up: settle the outcome (mid-request hang-ups are abandoned)."""
     if state.ended:
         return state
+    return replace(state, ended=True, mode="ended", outcome=_left_outcome(state), expect=None)
+
+
+def _left_outcome(state: FlowState) -> str:
+    """The outcome of a call the caller ended (hung up, or said goodbye) mid-flow."""
     outcome = _outcome(state)
     if outcome in ("question_answered", "message_taken") and state.mode == "booking":
         outcome = "abandoned"
     if outcome == "no_request":
         outcome = "abandoned"
-    if outcome == "message_taken" and state.mode == "message":
-        outcome = "message_taken"
-    return replace(state, ended=True, mode="ended", outcome=outcome, expect=None)
+    return outcome

@@ -76,7 +76,10 @@ _QUESTION_AFTER_NOISE = re.compile(
     r"could you)(?:\s+[a-z']+){2,}"
 )
 _HOURS_RE = re.compile(
-    r"\b(?:hours|open|opens|opening|close|closes|closing|closed|what time|until when)\b"
+    r"\b(?:hours|open|opens|opening|closes|closing|closed|what time|until when)\b"
+    # "close" the verb, not the distance: "everything up close is blurry", "close to work"
+    r"|(?<!up )(?<!very )(?<!so )(?<!too )(?<!pretty )(?<!really )(?<!is )(?<!'s )(?<!are )"
+    r"\bclose\b(?! to\b| by\b| enough\b| up\b| distance\b)"
 )
 _ADDRESS_RE = re.compile(
     r"\b(?:address|located|location|where (?:are|is) (?:you|the|your|it)|directions|"
@@ -110,19 +113,59 @@ class Answer:
     needs_office: bool = False
 
 
+#: A sentence a caller ends with a rising voice ("?") that still states something: it opens
+#: with the caller (or the patient) as its subject ("I wanted to get fitted for contacts?",
+#: "She has a cataract?"), is a greeting ("Hello?"), or ends on a hedge ("the Gables, I
+#: guess?"). "You take Aetna?" and "Saturday too?" stay questions.
+_STATEMENT_OPENING = re.compile(
+    r"^(?:(?:so|and|um|uh|well|oh|ok|okay|yeah|yes|hi|hello|hey|like|but)\s+)*"
+    r"(?:i|i'm|i've|i'd|i'll|we|we're|we've|we'd|my|our|she|he|she's|he's|her|his|it's|"
+    r"that's|there's|just)\b"
+)
+_GREETING_ONLY = re.compile(r"^(?:(?:hello|hi|hey|yes|yeah|oh|um|uh)\s*)+(?:there)?$")
+_HEDGE_END = re.compile(
+    r"\b(?:i guess|i think|i suppose|i believe|maybe|probably|or something|or so)$"
+)
+
+
+def _asks_with_question_mark(sentence: str) -> bool:
+    """Whether a sentence the caller ended with "?" asks something."""
+    low = normalize(sentence)
+    if not low or _GREETING_ONLY.match(low) or _HEDGE_END.search(low):
+        return False
+    return not _STATEMENT_OPENING.match(low)
+
+
 def opens_with_question(text: str) -> bool:
-    """Whether ``text`` has a "?" or a sentence that starts as a question (stray words before
-    the opening do not count, unlike :func:`is_question`)."""
+    """Whether ``text`` has a sentence that asks ("?") or starts as a question (stray words
+    before the opening do not count, unlike :func:`is_question`)."""
     if "?" in text:
-        return True
-    sentences = re.split(r"[.!;]\s*|,\s+(?=(?:do|does|is|are|can|what|how|where)\b)", text)
+        asked = re.findall(r"[^.!?;]*\?", text)
+        if any(_asks_with_question_mark(sentence) for sentence in asked):
+            return True
+    sentences = re.split(r"[.!;?]\s*|,\s+(?=(?:do|does|is|are|can|what|how|where)\b)", text)
     return any(_QUESTION_START.search(normalize(sentence)) for sentence in sentences)
+
+
+#: A question put as a statement, anywhere in the sentence: "I have an appointment tomorrow and
+#: I just want to double-check the address", "I wanted to find out if you see kids".
+_INFO_REQUEST_RE = re.compile(
+    r"\b(?:i|we) (?:just |only )?(?:want|wanted|need|needed|would like|'d like|was hoping|"
+    r"am trying|i'm trying) to (?:double check|check|confirm|verify|know|ask|find out|"
+    r"make sure|see)(?: on| about)? (?:the (?:address|hours|location|directions|parking)|your|"
+    r"if|whether|what|when|where|how|which|who|about)\b"
+)
 
 
 def is_question(text: str) -> bool:
     """Whether any sentence of ``text`` is phrased as a question (a recognizer's stray words
-    before the opening allowed)."""
-    return opens_with_question(text) or bool(_QUESTION_AFTER_NOISE.search(normalize(text)))
+    before the opening allowed), or asks for information as a statement."""
+    low = normalize(text)
+    return (
+        opens_with_question(text)
+        or bool(_QUESTION_AFTER_NOISE.search(low))
+        or bool(_INFO_REQUEST_RE.search(low))
+    )
 
 
 def _stem(word: str) -> str:

@@ -152,6 +152,9 @@ def _leading_name(text: str, low: str, *, spelled: bool) -> list[str] | None:
     """The name that opens an answer to "may I have your name?", or None."""
     candidate = re.sub(r"^(?:(?:yes|yeah|sure|ok|okay|um|uh|so|well)\s+)+", "", low).split()
     candidate = [w for w in candidate if w not in TITLES]
+    couple = _couple_name(candidate)
+    if couple:
+        return couple
     found = _name_words(candidate, strict=True)
     if len(found) == len(candidate) or spelled:
         return found
@@ -171,6 +174,57 @@ def _leading_name(text: str, low: str, *, spelled: bool) -> list[str] | None:
     if not found or not all(w in after for w in rest):
         return None
     return found
+
+
+def _couple_name(words: list[str]) -> list[str] | None:
+    """ "Diane and Paul Friedman": the caller names themself first; their name is Diane
+    Friedman."""
+    if len(words) >= 4 and words[1] == "and":
+        first, second, last = words[0], words[2], words[3]
+        if (
+            len(_name_words([first], strict=True)) == 1
+            and len(_name_words([second, last], strict=True)) == 2
+        ):
+            rest = words[4:]
+            if all(w in _AFTER_FULL_NAME for w in rest):
+                return [first, last]
+    return None
+
+
+#: A caller correcting the name they just gave: "Tony Russo. Well, Anthony. Anthony Russo."
+_RESTATE_RE = re.compile(r"\b(?:well|actually|i mean|sorry|rather|correction|wait|no)\b")
+_RESTATE_LEAD_RE = re.compile(
+    r"^(?:(?:well|actually|i mean|sorry|rather|no|wait|so|um|uh|it's|it is|my name is|"
+    r"my name's|i'm|make that|properly|officially|legally)\s+)+"
+)
+
+
+def _restated_name(text: str) -> PersonName | None:
+    """The last sentence that is nothing but a first and last name, when the caller corrects
+    the name they opened with (text with punctuation only: a recognizer gives none)."""
+    sentences = re.split(r"[.!?;]+", text)
+    if len(sentences) < 2 or not _RESTATE_RE.search(normalize(" ".join(sentences[1:]))):
+        return None
+    for sentence in reversed(sentences[1:]):
+        words = _RESTATE_LEAD_RE.sub("", normalize(sentence)).split()
+        found = _name_words(words, strict=True)
+        if 2 <= len(found) <= 3 and len(found) == len(words):
+            return split_name(found)
+    return None
+
+
+#: "The last name is Friedman": a surname said with its cue.
+_LAST_NAME_CUE_RE = re.compile(r"\blast name(?: is|'s)? ([a-z][a-z'-]+)")
+
+
+def _first_name_before(low: str, last: str) -> str | None:
+    """The first name said before ``last`` elsewhere in the answer ("Diane and Paul Friedman",
+    "Diane Friedman"), or None."""
+    for match in re.finditer(rf"\b([a-z][a-z'-]+)(?: and [a-z][a-z'-]+)? {re.escape(last)}\b", low):
+        first = match.group(1)
+        if first not in NOT_NAME and first != last and first not in ("name", "is"):
+            return first
+    return None
 
 
 def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
@@ -202,6 +256,12 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
         later = re.search(r"\bthis is (?=([a-z']+) [a-z])", low)
         if later is not None and is_common_first_name(later.group(1)):
             cue = later
+    stated = _LAST_NAME_CUE_RE.search(low)
+    if stated and cue is not None and stated.start() <= cue.start() < stated.end():
+        # The cue is the last name's: "the last name is Friedman. Diane and Paul Friedman."
+        last = stated.group(1)
+        first = _first_name_before(low, last) if last not in NOT_NAME else None
+        return PersonName(title_name(first), title_name(last)) if first else None
     found: list[str] = []
     if cue is not None:
         found = _name_words(low[cue.end() :].split(), strict=False)
@@ -219,7 +279,9 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
             return PersonName(spelled)
         return None
     name = split_name(found)
-    stated_last = re.search(r"\blast name(?: is|'s)? ([a-z][a-z'-]+)", low)
+    if expecting and cue is None:
+        name = _restated_name(text) or name
+    stated_last = _LAST_NAME_CUE_RE.search(low)
     if stated_last and stated_last.group(1) not in NOT_NAME:
         name = PersonName(name.first, title_name(stated_last.group(1)))
     if spelled:
@@ -258,6 +320,15 @@ def extract_last_name(text: str) -> str | None:
         return spelled
     if not found:
         return None
+    if len(found) >= 3 and found[-1] in found[:-1]:
+        # "oh washington derek washington": the surname said again after the first name.
+        return title_name(found[-1])
+    opening = _name_words(
+        normalize(re.split(r"[.,;!?]", text.strip(" .,;!?"))[0]).split(), strict=False
+    )
+    opening = [w for w in opening if w not in ("yes", "yeah", "oh", "sorry", "well")]
+    if opening and len(opening) < len(found) and opening == found[: len(opening)]:
+        found = opening  # "Oh, Patel. Jasmine Patel.": the first sentence is the answer
     kept = found[:2]
     if len(kept) == 2 and not re.search(r"[aeiouy]", kept[1]):
         kept = kept[:1]  # "thompson th": a spelling's first letters, heard as a word

@@ -120,13 +120,23 @@ _WANT_RE = re.compile(
     r"get me|give me)\b"
 )
 _CHANGE_RE = re.compile(
-    r"\b(?:reschedule|re schedule|rescheduling|cancel|cancell?ing|cancellation|move my "
-    r"appointment|change my appointment|push back my appointment|can't make (?:it|my))\b"
+    r"\b(?:reschedule|re schedule|rescheduling|cancel|cancell?ing|cancellation|"
+    r"(?:move|change|switch|push back) (?:my|our|her|his|their|the) (?:appointments?|appts?|"
+    r"visits?)|(?:move|push) (?:it|them|that) (?:back|up|to|out|forward)?|"
+    r"(?:need|have|want) to (?:move|change) (?:it|them|that)|"
+    r"can't make (?:it|my)|(?:won't|will not|not) be able to make (?:it|my)|"
+    r"can't come (?:in|to) (?:on|for) (?:my|our|her|his|the))\b"
 )
 #: "Could someone call me back?": a message for staff, unless it is about booking a visit.
 _CALLBACK_RE = re.compile(
     r"\b(?:call me back|calls? back|callback|give me a call|get back to me|"
     r"(?:someone|somebody|doctor|nurse|staff|office) (?:to |could |can |would )?call me)\b"
+)
+#: The caller calling again themselves: "I'll think about it and call back" asks for nothing.
+_SELF_CALLBACK_RE = re.compile(
+    r"\b(?:i'll|i will|i can|i could|i might|i may|i'd|we'll|we will|i'm going to|i'm gonna|"
+    r"let me) (?:[a-z']+ ){0,5}?(?:call|give you a call|ring)(?: you| y'all)?"
+    r"(?: back| again| later| tomorrow)+\b"
 )
 _WRONG_NUMBER_RE = re.compile(r"\b(?:wrong number|dialed the wrong|called the wrong)\b")
 # "Sorry, wrong number" with "wrong" misheard ("sorry bro number bye"): a short apology about
@@ -143,6 +153,20 @@ _BOOK_RE = re.compile(
     r"doctor|see someone|checkup|check up|get my eyes checked|make an|set up a|request|"
     r"get (?:her|him|me|them|my (?:son|daughter|husband|wife|mom|dad|mother|father)) in)\b"
 )
+#: An appointment the caller already has ("I have an appointment tomorrow", "my appointment"):
+#: no request for a new one unless a booking word is said besides it.
+_EXISTING_APPT_RE = re.compile(
+    r"\b(?:(?:i|we|she|he|they|my [a-z]+) (?:already )?(?:have|has|had|got) (?:an|a|my|our|her|"
+    r"his|their|two|both) (?:appointments?|appts?)|(?:my|our|her|his|their) (?:appointments?|"
+    r"appts?))\b"
+)
+
+
+def _booking_words(low: str) -> bool:
+    """Whether ``low`` asks for a visit (an appointment already made does not)."""
+    return bool(_BOOK_RE.search(_EXISTING_APPT_RE.sub(" ", low)))
+
+
 #: A caller asking for something: "i'm done" or "that's it" in the same breath is the
 #: recognizer's, not a goodbye ("i'd like to get her in for in my age i'm done").
 _GOING_ON_RE = re.compile(r"\b(?:i'd like to|i would like to|i want to|i wanna|can i|could i)\b")
@@ -326,6 +350,8 @@ _TIME_JOIN = frozenset(
     """at in the on or and between around about after before by until till from to of early
     late next this coming following week any sometime a an""".split()
 )
+#: Words that rule a day or time out: "any day except Monday" is kept whole, never "Monday".
+_TIME_EXCEPT = frozenset("except excluding besides but not no other than".split())
 _TIME_LEFT = frozenset("next this coming following any early late sometime every the".split())
 _TIME_AFTER = frozenset("at around about after before by until till from between".split())
 
@@ -342,6 +368,8 @@ def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
     if w in _TIME_CORE:
         return True
     if w in ("week", "weeks") and prev in ("next", "this", "following", "two", "three", "a"):
+        return True
+    if w in ("day", "days") and prev in ("any", "every", "other", "some", "which", "whichever"):
         return True
     if w == "may" and (nxt or "").isdigit():
         return True
@@ -423,17 +451,29 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         return None
     if not expecting and all(words[i] in ("today", "tonight") for i in core):
         return None
-    # Clusters of core words joined by short runs of joining words.
+    # Clusters of core words joined by short runs of joining words, within a sentence.
     clusters: list[list[int]] = []
     for i in core:
         if clusters:
-            gap = words[clusters[-1][1] + 1 : i]
-            if len(gap) <= 4 and all(
-                g in _TIME_JOIN or g in _TIME_NUMBERS or g.isdigit() or g in _ORDINALS for g in gap
+            last = clusters[-1][1]
+            gap = words[last + 1 : i]
+            between = text[toks[last].end : toks[i].start]
+            if (
+                len(gap) <= 4
+                and not re.search(r"[.!?;]", between)
+                and all(
+                    g in _TIME_JOIN
+                    or g in _TIME_EXCEPT
+                    or g in _TIME_NUMBERS
+                    or g.isdigit()
+                    or g in _ORDINALS
+                    for g in gap
+                )
             ):
                 clusters[-1][1] = i
                 continue
         clusters.append([i, i])
+    clusters = _without_restated_exceptions(words, clusters)
     chosen = clusters[:1]
     # "Tuesday morning. Actually, make that Wednesday morning": the time after the last
     # correction is the one meant.
@@ -450,11 +490,35 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
     return ", ".join(_time_words(text, toks, start, end, floor) for start, end in chosen)
 
 
+def _without_restated_exceptions(words: list[str], clusters: list[list[int]]) -> list[list[int]]:
+    """Drop a later piece that only names a day already ruled out ("any day except Monday, she
+    has dialysis on Monday"): it says why, not when."""
+    ruled_out: set[str] = set()
+    kept: list[list[int]] = []
+    for start, end in clusters:
+        piece = words[start : end + 1]
+        days = {w.rstrip("s") for w in piece if w.rstrip("s") in _WEEKDAYS}
+        if days and days <= ruled_out and not any(w in _TIME_EXCEPT for w in piece):
+            continue
+        for k, w in enumerate(piece):
+            if w in _TIME_EXCEPT:
+                ruled_out |= {x.rstrip("s") for x in piece[k + 1 :] if x.rstrip("s") in _WEEKDAYS}
+        kept.append([start, end])
+    return kept
+
+
 def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int = 0) -> str:
     """The time phrase around the core words ``start..end``, widened to its lead and clock
     words (not back past ``floor``), as said (clock times in digits)."""
     words = [t.word for t in toks]
     while start > floor and words[start - 1] in _TIME_LEFT:
+        start -= 1
+    # "not Friday", "no Mondays", "except Monday": the time ruled out keeps its "not".
+    while (
+        start > floor
+        and words[start - 1] in _TIME_EXCEPT - {"but", "other", "than"}
+        and not re.search(r"[,.!?;]", text[toks[start - 1].end : toks[start].start])
+    ):
         start -= 1
     if words[start] in ("am", "pm", "o'clock"):
         while start > 0 and (_is_clock_word(words[start - 1]) or words[start - 1] in _MINUTES):
@@ -905,8 +969,9 @@ def _understand(
     if reason and office and normalize(reason) == normalize(office.heard):
         reason = None
     if reason and not reason_is_known(profile, reason):
-        # A reason taken only because it was asked for must not be another fact.
-        if time or office or name or phone or (insurance and insurance.matched):
+        # A reason taken only because it was asked for must not be another fact ("she
+        # doesn't have insurance, we'll pay cash" is a plan, however it is said).
+        if time or office or name or phone or insurance:
             reason = None
     if reason:
         reason = _without_other_facts(profile, reason, name=name, insurance=insurance)
@@ -933,17 +998,24 @@ def _understand(
         if last_name and normalize(last_name) in said and normalize(insurance.value) in said:
             last_name = None
     question_kind = classify_question(text) if question else None
+    if (
+        question
+        and phone
+        and question_kind is None
+        and not answer_question(profile, text, office_id=office.office_id if office else office_id)
+    ):
+        question = False  # "Can you use my cell? It's 512-555-0388." gives a number
     if question and question_kind is None and insurance is not None and insurance.matched:
         if _INSURANCE_ASK_RE.search(low):
             question_kind = "insurance"
     answer = None
     if question and question_kind is None:
         answer = answer_question(profile, text, office_id=office.office_id if office else office_id)
-    if question and answer is None and question_kind is None and _BOOK_RE.search(low):
+    if question and answer is None and question_kind is None and _booking_words(low):
         question = False  # "can I come in for an exam?" is a request, not a question
     if question and not emergency:
         # A question is not a reason, an insurance plan or a day (unless it names one).
-        if question_kind != "availability" and not _BOOK_RE.search(low):
+        if question_kind != "availability" and not _booking_words(low):
             reason = None
         if question_kind != "insurance":
             insurance = insurance if insurance and insurance.matched else None
@@ -952,8 +1024,12 @@ def _understand(
         name = None if name and not _has_phrase(low, "my name") else name
         insurance = insurance if insurance and insurance.matched else None
     change = bool(_CHANGE_RE.search(low))
-    callback = bool(_CALLBACK_RE.search(low)) and not change and not _BOOK_RE.search(low)
-    book = (bool(_BOOK_RE.search(low)) or question_kind == "availability") and not change
+    callback = (
+        bool(_CALLBACK_RE.search(_SELF_CALLBACK_RE.sub(" ", low)))
+        and not change
+        and not _booking_words(low)
+    )
+    book = (bool(_booking_words(low)) or question_kind == "availability") and not change
     if change:
         reason = None
     ack_only = bool(_ACK_ONLY_RE.match(low))

@@ -23,6 +23,7 @@ business-local already):
   or later, else next year. An explicit year is used as given.
 - "in two weeks", "in 3 days", "a week from today", "in a month" → counted from today.
 - Time-of-day words ("morning", "at ten", "afternoon") are ignored: only the day is resolved.
+- A day ruled out ("any day except Monday", "not Friday", "I can't do Tuesday") → ``None``.
 - Vague or recurring expressions ("any weekday morning", "Mondays", "next week", "whenever",
   "as soon as possible") and expressions naming two different days ("Tuesday or Wednesday")
   → ``None``.
@@ -281,6 +282,8 @@ def resolve_date(text: str, *, now: datetime, timezone: str) -> date | None:
         return None
     today = _today(now, timezone)
     low = _normalize(text)
+    if _EXCLUDES.search(low):
+        return None  # "any day except Monday": the day named is the one that will not do
     found = _candidates(low, today)
     if not found:
         if _VAGUE.search(low):
@@ -291,6 +294,15 @@ def resolve_date(text: str, *, now: datetime, timezone: str) -> date | None:
     if _VAGUE.search(low) and not re.search(rf"\b({_WEEKDAY_RE}|tomorrow|today)\b", low):
         return None
     return found[0]
+
+
+#: Words that rule a day out rather than ask for it.
+_EXCLUDES = re.compile(
+    r"\b(?:except|excluding|besides|other than|but not|not on|not a|not the|not monday|"
+    r"not tuesday|not wednesday|not thursday|not friday|not saturday|not sunday|no mondays?|"
+    r"no tuesdays?|no wednesdays?|no thursdays?|no fridays?|no saturdays?|no sundays?|"
+    r"can't do|cannot do|can't make|can't come|won't work|doesn't work|don't work|busy on)\b"
+)
 
 
 def _dateparser_fallback(text: str, *, now: datetime, timezone: str) -> date | None:
