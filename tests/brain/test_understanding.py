@@ -856,3 +856,88 @@ def test_existing_appointment_question_is_answered_from_the_profile():
 )
 def test_a_day_ruled_out_keeps_its_not(text, expecting, time):
     assert extract_time(text, expecting=expecting) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # a problem described in words no vocabulary lists, beside a request for a visit
+        (
+            "Hey, how's it going. I'd like to get an appointment. I've been having trouble "
+            "seeing at night when I drive, the headlights are really glary.",
+            "I've been having trouble seeing at night when I drive, the headlights are really "
+            "glary",
+        ),
+        (
+            "I'd like to book an appointment for my son, he keeps squinting at the TV",
+            "he keeps squinting at the TV",
+        ),
+        # "eye's" names the eye; "for two weeks" is how long, not when
+        (
+            "My eye's been twitching for like two weeks straight. Can someone take a look at it?",
+            "My eye's been twitching for like two weeks straight",
+        ),
+        ("Hi, I need an appointment, my name is Maria Lopez.", None),
+    ],
+)
+def test_the_problem_a_caller_describes_is_the_reason(text, reason):
+    assert understand(PROFILE, text).reason == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("Terrence Boateng.", "Terrence", "Boateng"),  # written as a name
+        ("Linh Nguyen. N G U Y E N.", "Linh", "Nguyen"),  # its last name spelled
+        ("maria lopez", "Maria", "Lopez"),  # a common first name
+        ("brian i'd", None, None),  # a misheard "dry eye"
+        ("Blurry vision.", None, None),
+    ],
+)
+def test_a_name_given_at_the_reason_question_is_the_name(text, first, last):
+    u = understand(PROFILE, text, expect="reason")
+    if first is None:
+        assert u.name is None
+    else:
+        assert u.name == PersonName(first, last) and u.reason is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "time"),
+    [
+        ("Thursdays are best. My daughter drives me on Thursdays.", True, "Thursdays"),
+        (
+            "After school, so three thirty or later, any weekday.",
+            True,
+            "After school, three thirty, any weekday",
+        ),
+        ("The 15th would be great, in the morning.", False, "The 15th"),
+        ("in two weeks", False, "in two weeks"),
+        ("My eye's been twitching for like two weeks", False, None),
+        ("three oh five five five five", True, None),  # a phone number's digits
+    ],
+)
+def test_times_in_everyday_phrasings(text, expecting, time):
+    assert extract_time(text, expecting=expecting) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        (
+            "Hello. I have appointment next Tuesday in Austin office. I need to change the day.",
+            "change",
+            True,
+        ),
+        ("I'll call back once I check my work schedule. That's all for now.", "book", False),
+        ("I'll call back once I check my work schedule. That's all for now.", "reason", None),
+        ("I want to schedule an exam", "book", True),
+    ],
+)
+def test_more_intents_in_everyday_phrasings(text, field, value):
+    assert getattr(understand(PROFILE, text), field) == value
+
+
+def test_a_name_cue_takes_the_name_up_to_the_end_of_its_clause():
+    name = extract_name("Yes, hello. This is Harold Feinberg speaking. Now, my daughter says.")
+    assert name == PersonName("Harold", "Feinberg")

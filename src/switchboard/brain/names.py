@@ -39,7 +39,7 @@ NOT_NAME = frozenset(
     great perfect right correct contact contacts lens lenses glasses fitting new old help calling
     lately been having some something problem problems dry red itchy blurry vision pain
     due annual looking wondering trying hoping going interested calling back new here
-    im hm mhm huh mmm umm uhm erm
+    im hm mhm huh mmm umm uhm erm speaking now today
     ten eleven twelve twenty thirty forty fifty hundred
     """.split()
 ) | frozenset(DIGIT_NAMES)
@@ -176,6 +176,21 @@ def _leading_name(text: str, low: str, *, spelled: bool) -> list[str] | None:
     return found
 
 
+def _clause_after(text: str, low: str, cue: re.Match[str]) -> list[str]:
+    """The words after a name cue, up to the end of its clause in the original text ("This is
+    Harold Feinberg speaking. Now, my daughter …" → harold feinberg speaking)."""
+    after = low[cue.end() :].split()
+    cue_words = cue.group(0).split()
+    for clause in re.split(r"[.,;!?]+", text):
+        clause_words = normalize(clause).split()
+        for i in range(len(clause_words) - len(cue_words) + 1):
+            if clause_words[i : i + len(cue_words)] == cue_words:
+                rest = clause_words[i + len(cue_words) :]
+                if rest and rest == after[: len(rest)]:
+                    return rest
+    return after
+
+
 def _couple_name(words: list[str]) -> list[str] | None:
     """ "Diane and Paul Friedman": the caller names themself first; their name is Diane
     Friedman."""
@@ -264,7 +279,7 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
         return PersonName(title_name(first), title_name(last)) if first else None
     found: list[str] = []
     if cue is not None:
-        found = _name_words(low[cue.end() :].split(), strict=False)
+        found = _name_words(_clause_after(text, low, cue), strict=False)
         if cue.group(0) == "my name" and not expecting and len(found) < 2:
             # The bare cue is the recognizer's (it drops the "'s"), and so are stray words
             # after it ("... new frank smith my name grove"): a first and last name, or none.

@@ -22,7 +22,14 @@ from switchboard.brain.knowledge import (
     is_question,
     opens_with_question,
 )
-from switchboard.brain.names import PersonName, extract_last_name, extract_name, split_name
+from switchboard.brain.names import (
+    NOT_NAME,
+    PersonName,
+    extract_last_name,
+    extract_name,
+    spelled_word,
+    split_name,
+)
 from switchboard.brain.numbers import extract_phone
 from switchboard.brain.places import (
     InsuranceMatch,
@@ -124,6 +131,7 @@ _CHANGE_RE = re.compile(
     r"(?:move|change|switch|push back) (?:my|our|her|his|their|the) (?:appointments?|appts?|"
     r"visits?)|(?:move|push) (?:it|them|that) (?:back|up|to|out|forward)?|"
     r"(?:need|have|want) to (?:move|change) (?:it|them|that)|"
+    r"(?:change|move|switch) the (?:day|date|time)|"
     r"can't make (?:it|my)|(?:won't|will not|not) be able to make (?:it|my)|"
     r"can't come (?:in|to) (?:on|for) (?:my|our|her|his|the))\b"
 )
@@ -149,15 +157,20 @@ _INSURANCE_ASK_RE = re.compile(
     r"\b(?:take|accept|accepted|cover|covered|coverage|in network|work with|bill|participate)\b"
 )
 _BOOK_RE = re.compile(
-    r"\b(?:appointment|appt|book|booking|schedule|come in|coming in|be seen|get seen|see (?:a|the) "
+    r"\b(?:appointment|appt|book|booking|"
+    # the verb, not "my work schedule"
+    r"(?<!my )(?<!work )(?<!the )(?<!your )(?<!our )(?<!a )(?<!his )(?<!her )schedule|"
+    r"come in|coming in|be seen|get seen|see (?:a|the) "
     r"doctor|see someone|checkup|check up|get my eyes checked|make an|set up a|request|"
-    r"get (?:her|him|me|them|my (?:son|daughter|husband|wife|mom|dad|mother|father)) in)\b"
+    r"get (?:her|him|me|them|my (?:son|daughter|husband|wife|mom|dad|mother|father)) in|"
+    r"take a look|look at (?:it|them|my|her|his)|get (?:it|them|my eyes?|her eyes?|his eyes?) "
+    r"checked)\b"
 )
 #: An appointment the caller already has ("I have an appointment tomorrow", "my appointment"):
 #: no request for a new one unless a booking word is said besides it.
 _EXISTING_APPT_RE = re.compile(
-    r"\b(?:(?:i|we|she|he|they|my [a-z]+) (?:already )?(?:have|has|had|got) (?:an|a|my|our|her|"
-    r"his|their|two|both) (?:appointments?|appts?)|(?:my|our|her|his|their) (?:appointments?|"
+    r"\b(?:(?:i|we|she|he|they|my [a-z]+) (?:already )?(?:have|has|had|got) (?:(?:an|a|my|our|"
+    r"her|his|their|two|both) )?(?:appointments?|appts?)|(?:my|our|her|his|their) (?:appointments?|"
     r"appts?))\b"
 )
 
@@ -357,6 +370,11 @@ _TIME_AFTER = frozenset("at around about after before by until till from between
 
 
 _MINUTES = frozenset("oh five fifteen thirty forty".split())
+_CLOCK_MINUTES = frozenset("fifteen thirty forty".split())
+_HOUR_NAMES = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve".split()
+    + [str(n) for n in range(1, 13)]
+)
 
 
 def _is_clock_word(word: str) -> bool:
@@ -383,6 +401,10 @@ def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
         return True
     if re.fullmatch(r"\d{1,2}:\d{2}", w) or re.fullmatch(r"\d{1,2}(?:am|pm)", w):
         return True
+    if w in ("school", "work", "lunch", "dinner") and prev in ("after", "before"):
+        return True  # "after school", "before work"
+    if w in _CLOCK_MINUTES and prev is not None and prev in _HOUR_NAMES:
+        return True  # "three thirty", "four fifteen" (not a phone's "three oh five")
     return False
 
 
@@ -438,6 +460,7 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         and _is_time_core(
             t, words[i - 1] if i else None, words[i + 1] if i + 1 < len(words) else None
         )
+        and not _is_duration(words, i)
     ]
     low = normalize(text)
     phrase = re.search(
@@ -473,7 +496,7 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
                 clusters[-1][1] = i
                 continue
         clusters.append([i, i])
-    clusters = _without_restated_exceptions(words, clusters)
+    clusters = _without_repeats(words, _without_restated_exceptions(words, clusters))
     chosen = clusters[:1]
     # "Tuesday morning. Actually, make that Wednesday morning": the time after the last
     # correction is the one meant.
@@ -488,6 +511,30 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         chosen = clusters[:3]
     floor = 0 if greeting is None else greeting + 1
     return ", ".join(_time_words(text, toks, start, end, floor) for start, end in chosen)
+
+
+def _without_repeats(words: list[str], clusters: list[list[int]]) -> list[list[int]]:
+    """Drop a later piece that says again what an earlier one said ("Thursdays are best. My
+    daughter drives me on Thursdays.")."""
+    kept: list[list[int]] = []
+    said: list[set[str]] = []
+    for start, end in clusters:
+        piece = {w for w in words[start : end + 1] if w not in _TIME_JOIN}
+        if piece and any(piece <= earlier for earlier in said):
+            continue
+        said.append(piece)
+        kept.append([start, end])
+    return kept
+
+
+def _is_duration(words: list[str], i: int) -> bool:
+    """ "(for) two weeks" says how long something has lasted, not when to come in ("my eye's
+    been twitching for like two weeks"); "in two weeks" stays a time."""
+    return (
+        words[i] in ("week", "weeks", "day", "days")
+        and i >= 2
+        and words[i - 2] in ("for", "like", "past", "last", "over")
+    )
 
 
 def _without_restated_exceptions(words: list[str], clusters: list[list[int]]) -> list[list[int]]:
@@ -513,6 +560,17 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
     words = [t.word for t in toks]
     while start > floor and words[start - 1] in _TIME_LEFT:
         start -= 1
+    if start > floor and (
+        (words[start] in ("school", "work", "lunch", "dinner") and words[start - 1] in _TIME_AFTER)
+        or (words[start] in _CLOCK_MINUTES and words[start - 1] in _HOUR_NAMES)
+    ):
+        start -= 1  # "after school", "three thirty"
+    if words[start] in ("week", "weeks", "day", "days") and start > floor:
+        # "in two weeks", "a week from now"
+        if _is_clock_word(words[start - 1]) or words[start - 1] in ("a", "couple"):
+            start -= 1
+            if start > floor and words[start - 1] in ("in", "within", "about", "around"):
+                start -= 1
     # "not Friday", "no Mondays", "except Monday": the time ruled out keeps its "not".
     while (
         start > floor
@@ -534,7 +592,12 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
             end += 2  # "between two and four", "from ten to twelve"
         else:
             break
-    if words[start] == "the" and start + 1 <= end and words[start + 1] not in _ORDINALS:
+    if (
+        words[start] == "the"
+        and start + 1 <= end
+        and words[start + 1] not in _ORDINALS
+        and not re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)", words[start + 1])
+    ):
         start += 1
     return clock_digits(text[toks[start].start : toks[end].end])
 
@@ -623,7 +686,8 @@ _TRAILING = re.compile(
 
 
 def _names_a_reason(vocab: frozenset[str], text: str) -> bool:
-    return any(w in vocab or w.rstrip("s") in vocab for w in normalize(text).split())
+    words = re.sub(r"'s\b", "", normalize(text)).split()  # "my eye's been twitching"
+    return any(w in vocab or w.rstrip("s") in vocab for w in words)
 
 
 def _reason_terms(profile: BusinessProfile) -> frozenset[str]:
@@ -638,7 +702,8 @@ def _terms_of(items: tuple[str, ...]) -> frozenset[str]:
         w
         for item in items
         for w in normalize(item).split()
-        if len(w) > 2 and w not in ("and", "the", "for", "treatment", "care")
+        # "check" (from "check-up") is an everyday verb: "once I check my work schedule"
+        if len(w) > 2 and w not in ("and", "the", "for", "treatment", "care", "check")
     )
 
 
@@ -684,6 +749,31 @@ def extract_reason(
         plain = _TRAILING.sub("", _LEAD_IN.sub("", " ".join(clauses), count=1)).strip()
         if len(normalize(plain).split()) >= 3:
             return plain
+    return None
+
+
+#: A clause in which the caller describes a problem: "I've been having trouble seeing at
+#: night", "my eye's been twitching", "she keeps rubbing her eyes".
+_DESCRIBES_RE = re.compile(
+    r"^(?:(?:and|so|but|well|um|uh|also|because|lately|recently)\s+)*"
+    r"(?:i've been|i have been|i'm having|i am having|i've had|i have had|i keep|i can't|"
+    r"i cannot|i'm seeing|i see|i get|i'm getting|i noticed|"
+    r"(?:my|her|his|our) (?!name|number|phone|insurance|plan|appointment|appt|address)[a-z']+|"
+    r"(?:she|he|it)(?:'s| has| is| keeps| can't| gets| gets| had)|everything(?:'s| is| has| looks)|"
+    r"things (?:are|look)|(?:the|her|his|my) (?:doctor|teacher|school|nurse) (?:says|said|wants|"
+    r"told|thinks))\b"
+)
+
+
+def _described_problem(text: str) -> str | None:
+    """The first sentence in which the caller describes a problem, from the clause that
+    describes it, or None."""
+    for sentence in re.split(r"[.;!?]+", text):
+        clauses = [c.strip() for c in re.split(r",\s*", sentence) if c.strip()]
+        for i, clause in enumerate(clauses):
+            if _DESCRIBES_RE.match(normalize(clause)) and len(normalize(clause).split()) >= 3:
+                said = _TRAILING.sub("", ", ".join(clauses[i:])).strip(" ,")
+                return said or None
     return None
 
 
@@ -821,6 +911,34 @@ def _offered_name(profile: BusinessProfile, text: str) -> PersonName | None:
     return offered
 
 
+def _written_as_a_name(text: str, name: PersonName) -> bool:
+    """Whether a transcript that writes case (typed text, a large-vocabulary recognizer)
+    capitalizes every word of the name and not the rest ("Terrence Boateng."), or the caller
+    spelled its last name: evidence of a name beyond a list of common first names (the
+    embedded recognizer writes lowercase, so its words never pass this)."""
+    spelled = spelled_word(text)
+    if spelled and name.last and spelled.lower() == normalize(name.last).replace(" ", ""):
+        return True
+    said = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
+    name_words = normalize(name.full).split()
+    capitalized = [w for w in said if w[0].isupper() and not w.isupper()]
+    return len(said) == len(name_words) and [w.lower() for w in capitalized] == name_words
+
+
+def _name_at_reason_question(profile: BusinessProfile, text: str) -> PersonName | None:
+    """A first and last name given when the visit reason was asked (the caller answering the
+    question they expected next): a common first name, or a name the transcript writes as
+    one; never words that name a reason."""
+    offered = _offered_name(profile, text)
+    if offered is None or reason_is_known(profile, offered.full):
+        return None
+    if any(w in NOT_NAME for w in normalize(offered.full).split()):
+        return None  # "brian i'd": a misheard "dry eye", not Brian I'd
+    if _has_common_first_name(offered) or _written_as_a_name(text, offered):
+        return offered
+    return None
+
+
 def _has_common_first_name(name: PersonName) -> bool:
     return is_common_first_name(normalize(name.first).split()[0])
 
@@ -945,6 +1063,9 @@ def _understand(
     if name is None and expect == "office" and not question:
         name = _name_at_office_question(profile, text, office=office)
         name_words = frozenset(normalize(name.full).split()) if name else name_words
+    if name is None and expect == "reason" and not question and office is None:
+        name = _name_at_reason_question(profile, text)
+        name_words = frozenset(normalize(name.full).split()) if name else name_words
     insurance = match_insurance(profile, text, expecting=expect == "insurance" and not question)
     if insurance is not None and not insurance.matched and (office or name or phone):
         if expect == "insurance" and insurance.value not in ("none", "self-pay", "not sure"):
@@ -973,6 +1094,10 @@ def _understand(
         # doesn't have insurance, we'll pay cash" is a plan, however it is said).
         if time or office or name or phone or insurance:
             reason = None
+    if reason is None and expect in (None, "anything_else") and _booking_words(low):
+        # "I'd like an appointment. I've been having trouble seeing at night": the problem
+        # the caller describes is the reason, in words no vocabulary lists.
+        reason = _described_problem(text)
     if reason:
         reason = _without_other_facts(profile, reason, name=name, insurance=insurance)
     if reason:
