@@ -81,9 +81,7 @@ async def build_resources(settings: Settings, *, speech: bool = True) -> AppReso
                 from switchboard.speech.domain_corpus import domain_sentences
 
                 domains = {p.id: domain_sentences(p) for p in profiles}
-            res.pool = DecoderPool(
-                settings, domains=domains, sounds_like=profiles.sounds_like()
-            )
+            res.pool = DecoderPool(settings, domains=domains, sounds_like=profiles.sounds_like())
             await res.pool.start()
         if speech:
             # The VAD session every call shares, built now rather than in the first call.

@@ -241,3 +241,18 @@ def test_after_an_answered_question_a_place_said_in_a_goodbye_starts_no_request(
     )
     assert state.ended and replies[-1].end_call
     assert state.outcome == "question_answered" and not state.message
+
+
+def test_a_question_after_the_recap_does_not_change_the_day_or_office_it_is_about():
+    state, replies = play_flow(
+        [*BOOKING, "Okay. Oh, and what time do you open on Saturday?", "No, that's all. Bye."]
+    )
+    assert state.request.preferred_time == "Tuesday morning"
+    assert "Saturday 9 AM" in replies[-2].text
+    state, _ = play_flow([*BOOKING, "What are the hours at the Austin office?", "No, bye."])
+    assert state.request.office == "Kendall"
+
+
+def test_a_wrong_number_after_an_answered_question_keeps_nothing():
+    state, _ = play_flow(["Do you sell glasses?", "Oh, I'm so sorry, wrong number. Bye!"])
+    assert state.outcome == "no_request"

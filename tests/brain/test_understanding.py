@@ -941,3 +941,54 @@ def test_more_intents_in_everyday_phrasings(text, field, value):
 def test_a_name_cue_takes_the_name_up_to_the_end_of_its_clause():
     name = extract_name("Yes, hello. This is Harold Feinberg speaking. Now, my daughter says.")
     assert name == PersonName("Harold", "Feinberg")
+
+
+@pytest.mark.parametrize(
+    ("text", "expect", "field", "value"),
+    [
+        # a desk or a person asked for as such
+        ("Hmm, you know what, I need the front desk please.", "office", "human", True),
+        ("Can I get a human on the line? I've got a billing question.", None, "human", True),
+        ("I need someone to look at my eye, it's been red.", None, "human", False),
+        # "see about" arranges a visit; it asks nothing
+        (
+            "Hello, I wanted to see about a contact lens fitting at the Austin office.",
+            None,
+            "question",
+            False,
+        ),
+        # picking up a prescription is no question about buying glasses
+        (
+            "Hi, is this the Walgreens pharmacy? I'm calling to pick up a prescription.",
+            None,
+            "answer",
+            None,
+        ),
+        # "for the first time" is no day
+        (
+            "I'd like a contact lens exam, I want to try contacts for the first time.",
+            None,
+            "time",
+            None,
+        ),
+        # a provider named before the reason is not the reason
+        ("Hi, I'd like to see Dr. Whitfield about my cataract.", None, "reason", "my cataract"),
+        # a last name spelled as a correction, at any question
+        (
+            "Sorry, my last name is actually spelled S M Y T H. Smyth, with a Y.",
+            "insurance",
+            "last_name",
+            "Smyth",
+        ),
+    ],
+)
+def test_third_batch_phrasings(text, expect, field, value):
+    assert getattr(understand(PROFILE, text, expect=expect), field) == value
+
+
+def test_the_name_cue_with_a_name_after_it_wins():
+    name = extract_name("I'm on Medicaid, if that matters. My name's Luis Carmona.", expecting=True)
+    assert name == PersonName("Luis", "Carmona")
+    assert extract_name("I'm on Medicaid. It's Luis Carmona.", expecting=True) == PersonName(
+        "Luis", "Carmona"
+    )

@@ -184,3 +184,21 @@ def test_filler_only_lines(text, filler):
 
 def test_fold_drops_case_accents_and_punctuation():
     assert fold("  González,  MARIA! ") == "gonzalez maria"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "found"),
+    [
+        ("Mornings, any day", "morning", True),
+        ("this Friday morning", "friday", True),
+        ("Fridays", "friday", True),
+        ("any weekday", "weekday morning", False),
+        ("mornings", "mornin", False),
+    ],
+)
+def test_request_words_match_their_plural(text, phrase, found):
+    assert contains_phrase(text, phrase, plural_ok=True) is found
+
+
+def test_agent_phrases_stay_whole_words():
+    assert not contains_phrase("Mornings, any day", "morning")

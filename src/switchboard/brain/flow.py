@@ -415,13 +415,16 @@ def _apply_facts(
         req = replace(req, office=office.name, office_id=office.id)
         acks.append(fill(phrases.confirm_office, office=office.name))
         changed = True
+    # "Oh, and what time do you open on Saturday?": the day or office a question is about is
+    # not a new preference for the request (unless it says it changes one).
+    asked_about = u.question and not u.book and not u.correction
     late_office = (
         # After the recap, a place name alone is more likely the recognizer's ("that's my
         # number" heard as "it's miami") than a change of mind: a change says so.
         state.mode == "wrap_up"
         and req.office_id
         and not (u.correction or _OFFICE_CHANGE_RE.search(normalize(u.text)))
-    )
+    ) or (asked_about and req.office_id)
     if (
         u.office
         and (booking or state.mode == "message")
@@ -471,7 +474,7 @@ def _apply_facts(
         _closing_without_change(state, u)
         and req.preferred_time
         and len(normalize(u.time or "").split()) < 2
-    )
+    ) or (asked_about and req.preferred_time)
     if u.time and (booking or state.mode == "message") and not late_time:
         said = safe_caller_words(u.time)
         if said != req.preferred_time:
@@ -602,7 +605,7 @@ def step(
         and not (state.request.patient_name or state.request.office_id)
     ):
         # Nothing said so far was meant for this business: no question or message is kept.
-        return _goodbye(profile, replace(state, questions=[], message="", mode="open"))
+        return _goodbye(profile, replace(state, questions=[], message="", answered=0, mode="open"))
     low = u.text.lower()
     if (
         wrap

@@ -51,7 +51,6 @@ _SYNONYMS = {
     "last": "long",
     "buy": "sell",
     "purchase": "sell",
-    "pick": "sell",
 }
 _QUESTION_START = re.compile(
     r"^(?:(?:so|and|also|um|uh|well|hi|hello|hey|ok|okay|great|then|yes|yeah|oh)\s+)*"
@@ -152,7 +151,7 @@ def opens_with_question(text: str) -> bool:
 _INFO_REQUEST_RE = re.compile(
     r"\b(?:i|we) (?:just |only )?(?:want|wanted|need|needed|would like|'d like|was hoping|"
     r"am trying|i'm trying) to (?:double check|check|confirm|verify|know|ask|find out|"
-    r"make sure|see)(?: on| about)? (?:the (?:address|hours|location|directions|parking)|your|"
+    r"make sure)(?: on| about)? (?:the (?:address|hours|location|directions|parking)|your|"
     r"if|whether|what|when|where|how|which|who|about)\b"
 )
 

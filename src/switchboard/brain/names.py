@@ -191,6 +191,18 @@ def _clause_after(text: str, low: str, cue: re.Match[str]) -> list[str]:
     return after
 
 
+def _first_cue_with_a_name(low: str) -> re.Match[str] | None:
+    """The first weak cue ("it's", "I'm", "this is") followed by a name word, else the first
+    cue: "I'm on Medicaid, it's Luis Carmona" names Luis."""
+    first = None
+    for cue in _CUE_RE.finditer(low):
+        first = first or cue
+        after = low[cue.end() :].split()
+        if after and after[0] not in NOT_NAME:
+            return cue
+    return first
+
+
 def _couple_name(words: list[str]) -> list[str] | None:
     """ "Diane and Paul Friedman": the caller names themself first; their name is Diane
     Friedman."""
@@ -260,7 +272,9 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
             low,
         )
     spelled = spelled_word(text)
-    cue = (_CUE_RE if expecting else _STRONG_CUE_RE).search(low)
+    cue = _STRONG_CUE_RE.search(low)  # "I'm on Medicaid. My name's Luis": "my name" wins
+    if cue is None and expecting:
+        cue = _first_cue_with_a_name(low)
     if cue is None and not expecting:
         # "(hi,) this is …" opening the call; a recognizer may put a stray word first.
         cue = re.search(r"^(?:[a-z']+ )?this is\b", low)

@@ -111,6 +111,11 @@ _PERSON = (
 )
 _HUMAN_RE = re.compile(
     r"\b(?:(?:talk|speak|speaking|talking) (?:to|with) " + _PERSON + r"|transfer me|connect me|"
+    # "I need the front desk please", "can I get a human on the line?" (not "I need someone
+    # to look at my eye": only a desk or a person as such)
+    r"(?:need|want|get|have|reach) (?:the front desk|front desk|a (?:real |live |actual )?"
+    r"(?:human|person)(?! who)|(?:the )?receptionist|an operator|the operator|a representative|"
+    r"a human being)|"
     r"put me through|get me " + _PERSON + r"|representative|operator|real person|live person|"
     r"actual person|human being|agent please)\b"
 )
@@ -393,8 +398,8 @@ def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
         return True
     if re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)", w):
         return True
-    if w in _ORDINALS and prev in ("the", "on"):
-        return True
+    if w in _ORDINALS and prev in ("the", "on") and nxt not in ("time", "one", "thing"):
+        return True  # "the fifth", not "for the first time" or "the first one"
     if (w.isdigit() or w in _TIME_NUMBERS) and prev in _TIME_AFTER:
         return True
     if w in ("am", "pm") and prev is not None and (prev.isdigit() or prev in _TIME_NUMBERS):
@@ -674,7 +679,7 @@ _LEAD_IN = re.compile(
     r"(?: to)?|can i|could i|may i|i'm looking to|i am looking to|looking to|i'm looking for|"
     r"looking for|it's|it is|to)?\b\s*"
     r"(?:(?:make|book|schedule|set up|get|have|request|come in|be seen|see someone|"
-    r"see a doctor|see the doctor)\b\s*)?"
+    r"see a doctor|see the doctor|see (?:dr\.?|doctor) [a-z'-]+)\b\s*)?"
     r"(?:(?:(?:an?|the|some)\s+)?(?:appointment|appt|visit)\b\s*)?"
     r"(?:(?:for|about|because|regarding|of|to get|to have|since)\s+)?",
     re.IGNORECASE,
@@ -727,7 +732,12 @@ def extract_reason(
     for piece in remove:
         if piece:
             text = text.replace(piece, " ")
-    clauses = [c.strip() for c in re.split(r"[.;!?]+|,\s*|\s+but\s+", text) if c.strip()]
+    # "Dr. Whitfield": a title's period ends no clause.
+    clauses = [
+        c.strip()
+        for c in re.split(r"(?<![Dd]r)(?<![Mm]r)(?<![Mm]rs)(?<![Mm]s)[.;!?]+|,\s*|\s+but\s+", text)
+        if c.strip()
+    ]
 
     hits = [i for i, c in enumerate(clauses) if _names_a_reason(vocab, c)]
     if hits:
@@ -1030,6 +1040,11 @@ def _understand(
                 name, last_name = full, None
     else:
         name = extract_name(text, expecting=expect == "name" and not question)
+    if name is None and last_name is None and expect not in _NAME_KINDS:
+        spelled = spelled_word(text)
+        if spelled and re.search(r"\blast name\b", low):
+            # "Sorry, my last name is actually spelled S M Y T H": a correction, any time.
+            last_name = spelled
     name_words = frozenset(normalize(name.full).split()) if name else frozenset()
     if last_name:
         name_words = frozenset(normalize(last_name).split())

@@ -33,14 +33,24 @@ def fold(text: str) -> str:
     return " ".join(words(text))
 
 
-def contains_phrase(text: str, phrase: str) -> bool:
-    """Whole-word, case-insensitive phrase match ("we accept" in "We accept Aetna.")."""
+def contains_phrase(text: str, phrase: str, *, plural_ok: bool = False) -> bool:
+    """Whole-word, case-insensitive phrase match ("we accept" in "We accept Aetna.").
+
+    ``plural_ok``: a word also matches its plural ("morning" in "Mornings are best"), for the
+    caller's own words kept in a request, which say "Fridays" as often as "Friday"."""
     needle = words(phrase)
     if not needle:
         return False
     hay = words(text)
     n = len(needle)
-    return any(hay[i : i + n] == needle for i in range(len(hay) - n + 1))
+
+    def same(said: str, wanted: str) -> bool:
+        return said == wanted or (plural_ok and said in (wanted + "s", wanted + "es"))
+
+    return any(
+        all(same(h, w) for h, w in zip(hay[i : i + n], needle, strict=True))
+        for i in range(len(hay) - n + 1)
+    )
 
 
 def is_filler_only(text: str, filler_words: Iterable[str]) -> bool:
@@ -125,9 +135,7 @@ def _check_request(expected: dict[str, Any], got: dict[str, Any]) -> list[str]:
         if key == "reason_contains":
             failures.extend(_check_contains("reason", key, want, got.get("reason")))
         elif key == "preferred_time_contains":
-            failures.extend(
-                _check_contains("preferred_time", key, want, got.get("preferred_time"))
-            )
+            failures.extend(_check_contains("preferred_time", key, want, got.get("preferred_time")))
         elif key == "callback_number":
             actual = got.get(key)
             if to_e164(actual) != want:
@@ -150,7 +158,7 @@ def _check_request(expected: dict[str, Any], got: dict[str, Any]) -> list[str]:
 def _check_contains(field: str, key: str, phrases: list[str], actual: Any) -> list[str]:
     if not isinstance(actual, str) or not actual.strip():
         return [f"request.{key}: expected {field} with {phrases!r}, got nothing"]
-    missing = [p for p in phrases if not contains_phrase(actual, p)]
+    missing = [p for p in phrases if not contains_phrase(actual, p, plural_ok=True)]
     if missing:
         return [f"request.{key}: {field} {actual!r} lacks {', '.join(map(repr, missing))}"]
     return []

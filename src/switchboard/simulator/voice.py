@@ -238,7 +238,5 @@ def _espeak(text: str, language: str) -> tuple[bytes, int]:
             "no caller voice: flite is not installed and switchboard.speech.espeak_tts "
             f"cannot be imported ({exc})"
         ) from exc
-    pcm, rate = espeak_tts.synthesize(
-        text, voice=_espeak_voice(language), rate=ESPEAK_CALLER_RATE
-    )
+    pcm, rate = espeak_tts.synthesize(text, voice=_espeak_voice(language), rate=ESPEAK_CALLER_RATE)
     return pcm, int(rate)

@@ -507,9 +507,7 @@ class DecoderPool:
         stream = DecoderStream(self, worker, sid)
         worker.streams[sid] = stream
         self.stats.streams_opened += 1
-        worker.send(
-            ("open", sid, kind, tuple(p for p in phrases if p and p.strip()), cmn, domain)
-        )
+        worker.send(("open", sid, kind, tuple(p for p in phrases if p and p.strip()), cmn, domain))
         return stream
 
     async def recognize(

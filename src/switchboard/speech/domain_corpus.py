@@ -156,8 +156,7 @@ _TIME = [
 ]
 _HOURS = "one two three four five six seven eight nine ten eleven twelve noon".split()
 _ORDINALS = (
-    "first second third fourth fifth sixth seventh eighth ninth tenth twelfth fifteenth "
-    "twentieth"
+    "first second third fourth fifth sixth seventh eighth ninth tenth twelfth fifteenth twentieth"
 ).split()
 _CLOSING = [
     "no that's all",
@@ -380,8 +379,12 @@ def domain_sentences(profile: BusinessProfile) -> list[str]:
         h=_HOURS,
         o=_ORDINALS,
     )
-    when = [t.format(d=d, t=p) for t in ("next {d} {t}", "{d} {t}", "{d}") for d in _DAYS[:5]
-            for p in _PARTS[:2]]
+    when = [
+        t.format(d=d, t=p)
+        for t in ("next {d} {t}", "{d} {t}", "{d}")
+        for d in _DAYS[:5]
+        for p in _PARTS[:2]
+    ]
     out += _mix(_TOGETHER, x=things, p=places, i=plans, w=list(dict.fromkeys(when)))
     out += _CLOSING * 3
     out += _fill(_ASK, p=places, s=services)

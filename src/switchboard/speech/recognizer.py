@@ -530,9 +530,7 @@ class HintCache:
             self._items.move_to_end(key)
             decoder, stats = item
         else:
-            built = build_hint_grammar(
-                kind, phrases, self._factory.lookup, self._factory.variants
-            )
+            built = build_hint_grammar(kind, phrases, self._factory.lookup, self._factory.variants)
             if built is None:
                 decoder, stats = None, GrammarStats(phrases=len(phrases))
             else:
