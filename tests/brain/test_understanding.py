@@ -992,3 +992,41 @@ def test_the_name_cue_with_a_name_after_it_wins():
     assert extract_name("I'm on Medicaid. It's Luis Carmona.", expecting=True) == PersonName(
         "Luis", "Carmona"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "time"),
+    [
+        (
+            "Sometime the week after next, mornings are best for her.",
+            True,
+            "the week after next, mornings",
+        ),
+        (
+            "As early as possible. First thing in the morning suits me fine.",
+            True,
+            "As early as possible, First thing in the morning",
+        ),
+        ("The earliest available. My schedule is flexible.", True, "earliest available, flexible"),
+        # a phone number after "at" is no clock time
+        ("Call the nurses' station directly at 305 555 0174.", True, None),
+    ],
+)
+def test_fourth_batch_times(text, expecting, time):
+    assert extract_time(text, expecting=expecting) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "Yes, hello. I would like a second opinion on a diagnosis I received elsewhere.",
+            "a second opinion on a diagnosis I received elsewhere",
+        ),
+        ("I need a new prescription for my contacts.", "a new prescription for my contacts"),
+        ("I'd like a copy of my records", None),
+        ("Hi, I need an appointment, my name is Maria Lopez.", None),
+    ],
+)
+def test_a_thing_asked_for_is_the_reason(text, reason):
+    assert understand(PROFILE, text).reason == reason

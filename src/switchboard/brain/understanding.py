@@ -400,8 +400,8 @@ def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
         return True
     if w in _ORDINALS and prev in ("the", "on") and nxt not in ("time", "one", "thing"):
         return True  # "the fifth", not "for the first time" or "the first one"
-    if (w.isdigit() or w in _TIME_NUMBERS) and prev in _TIME_AFTER:
-        return True
+    if ((w.isdigit() and int(w) <= 24) or w in _TIME_NUMBERS) and prev in _TIME_AFTER:
+        return True  # "at 10", not "at 305 555 0174"
     if w in ("am", "pm") and prev is not None and (prev.isdigit() or prev in _TIME_NUMBERS):
         return True
     if re.fullmatch(r"\d{1,2}:\d{2}", w) or re.fullmatch(r"\d{1,2}(?:am|pm)", w):
@@ -468,11 +468,7 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         and not _is_duration(words, i)
     ]
     low = normalize(text)
-    phrase = re.search(
-        r"\b(?:as soon as possible|first available|any ?time|any day|whatever works|doesn't "
-        r"matter|i'm flexible|flexible)\b",
-        low,
-    )
+    phrase = _TIME_PHRASE_RE.search(low)
     if not core:
         if phrase:
             return phrase.group(0) if not expecting else _clean_verbatim(text)
@@ -515,7 +511,28 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         # eight i'm next week"): each piece is the caller's, so all of them are kept.
         chosen = clusters[:3]
     floor = 0 if greeting is None else greeting + 1
-    return ", ".join(_time_words(text, toks, start, end, floor) for start, end in chosen)
+    pieces = [
+        (toks[start].start, _time_words(text, toks, start, end, floor)) for start, end in chosen
+    ]
+    if expecting:
+        # "As early as possible. First thing in the morning": a preference said without a
+        # day or clock word is a piece of its own.
+        for match in _TIME_PHRASE_RE.finditer(text.lower()):
+            said = text[match.start() : match.end()]
+            if any(normalize(said) in normalize(piece) for _, piece in pieces):
+                continue
+            pieces = [(at, p) for at, p in pieces if normalize(p) not in normalize(said)]
+            pieces.append((match.start(), said))
+        pieces = sorted(pieces)[:3]
+    return ", ".join(piece for _, piece in pieces)
+
+
+#: Preferences said without a day or clock word.
+_TIME_PHRASE_RE = re.compile(
+    r"\b(?:as soon as possible|as early as possible|earliest (?:available|possible|opening)|"
+    r"first available|first thing(?: in the morning)?|(?:the )?week after next|any ?time|"
+    r"any day|whatever works|doesn't matter|i'm flexible|flexible)\b"
+)
 
 
 def _without_repeats(words: list[str], clusters: list[list[int]]) -> list[list[int]]:
@@ -563,7 +580,11 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
     """The time phrase around the core words ``start..end``, widened to its lead and clock
     words (not back past ``floor``), as said (clock times in digits)."""
     words = [t.word for t in toks]
-    while start > floor and words[start - 1] in _TIME_LEFT:
+    while (
+        start > floor
+        and words[start - 1] in _TIME_LEFT
+        and not re.search(r"[,.!?;]", text[toks[start - 1].end : toks[start].start])
+    ):
         start -= 1
     if start > floor and (
         (words[start] in ("school", "work", "lunch", "dinner") and words[start - 1] in _TIME_AFTER)
@@ -773,6 +794,31 @@ _DESCRIBES_RE = re.compile(
     r"things (?:are|look)|(?:the|her|his|my) (?:doctor|teacher|school|nurse) (?:says|said|wants|"
     r"told|thinks))\b"
 )
+
+
+#: "I would like a second opinion", "I need a new prescription": something asked for.
+_WANTS_A_RE = re.compile(
+    r"^(?:(?:hi|hello|hey|yes|yeah|so|ok|okay|um|uh|well|and|good morning|good afternoon)\s+)*"
+    r"(?:i would like|i'd like|i need|i want|i'm looking for|i am looking for|we need|we'd like|"
+    r"i was hoping for|i'd love)\s+(?:to (?:get|have|schedule|set up|book|make)\s+)?"
+    r"(?:a|an|my|some)\s+"
+    r"(?!(?:question|word|minute|moment|favor|number|copy|refund|receipt|bill|call|callback|"
+    r"ride|person|human|representative|operator|appointments?|appt|visit|time|day|date)\b)"
+)
+
+
+def _thing_asked_for(text: str) -> str | None:
+    """What the caller says they would like ("a second opinion on a diagnosis"), or None."""
+    for sentence in re.split(r"(?<![Dd]r)[.;!?]+", text):
+        said = sentence.strip(" ,")
+        match = _WANTS_A_RE.match(normalize(said))
+        if match is None:
+            continue
+        rest = _LEAD_IN.sub("", said, count=1).strip(" ,")
+        rest = _TRAILING.sub("", rest).strip(" ,")
+        if len(normalize(rest).split()) >= 2:
+            return rest
+    return None
 
 
 def _described_problem(text: str) -> str | None:
@@ -1113,6 +1159,11 @@ def _understand(
         # "I'd like an appointment. I've been having trouble seeing at night": the problem
         # the caller describes is the reason, in words no vocabulary lists.
         reason = _described_problem(text)
+    wants = None
+    if reason is None and expect in (None, "anything_else") and not question:
+        # "I would like a second opinion on a diagnosis": a thing asked for is the reason.
+        wants = _thing_asked_for(text)
+        reason = wants
     if reason:
         reason = _without_other_facts(profile, reason, name=name, insurance=insurance)
     if reason:
@@ -1169,7 +1220,9 @@ def _understand(
         and not change
         and not _booking_words(low)
     )
-    book = (bool(_booking_words(low)) or question_kind == "availability") and not change
+    book = (
+        bool(_booking_words(low)) or question_kind == "availability" or bool(wants and reason)
+    ) and not change
     if change:
         reason = None
     ack_only = bool(_ACK_ONLY_RE.match(low))
