@@ -7,7 +7,7 @@ import pytest
 from switchboard.brain.knowledge import answer_question, faq_match, is_question
 from switchboard.brain.names import PersonName, extract_last_name, extract_name, spelled_word
 from switchboard.brain.numbers import digits_from_words, extract_phone, spoken_digits
-from switchboard.brain.places import match_insurance, match_office
+from switchboard.brain.places import InsuranceMatch, match_insurance, match_office
 from switchboard.brain.understanding import (
     clock_digits,
     extract_reason,
@@ -1030,3 +1030,62 @@ def test_fourth_batch_times(text, expecting, time):
 )
 def test_a_thing_asked_for_is_the_reason(text, reason):
     assert understand(PROFILE, text).reason == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "first", "last"),
+    [
+        ("Last name Johnson, first name Robert.", True, "Robert", "Johnson"),
+        ("First name is Robert and last name is Johnson", False, "Robert", "Johnson"),
+        ("Let's start with my daughter, Emma Rossi.", True, "Emma", "Rossi"),
+        ("My son's name is Mateo Salinas", True, "Mateo", "Salinas"),
+        ("my son needs an exam", True, None, None),
+    ],
+)
+def test_fifth_batch_names(text, expecting, first, last):
+    name = extract_name(text, expecting=expecting)
+    assert name == (PersonName(first, last) if first else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect", "field", "value"),
+    [
+        # a question about a visit does not ask for one
+        ("Hi, what do I need to bring to my first eye appointment?", None, "book", False),
+        ("Hi, what do I need to bring to my first eye appointment?", None, "reason", None),
+        (
+            "My yearly eye exam, I've been meaning to set that up. Can we do that now?",
+            None,
+            "book",
+            True,
+        ),
+        # a change said in the same breath; a month in passing is no preference
+        (
+            "Florida Blue... no wait, it's Humana now, we switched in January.",
+            "insurance",
+            "insurance",
+            InsuranceMatch("Humana", True),
+        ),
+        (
+            "Florida Blue... no wait, it's Humana now, we switched in January.",
+            "insurance",
+            "time",
+            None,
+        ),
+        # a deadline said in passing is not the preferred time; asked for, it is
+        ("Both of my kids need an eye exam before school starts.", None, "time", None),
+        # a rising voice on an answer to the question asked
+        ("After school? Like four-ish.", "time", "question", False),
+        ("After school? Like four-ish.", "time", "time", "After school"),
+        ("Do you take Cigna?", "insurance", "question", True),
+        # a number said in chunks with "area code" and "then"
+        (
+            "Better to call my cell: area code 512, then 555, 0198.",
+            "anything_else",
+            "phone",
+            "+15125550198",
+        ),
+    ],
+)
+def test_fifth_batch_phrasings(text, expect, field, value):
+    assert getattr(understand(PROFILE, text, expect=expect), field) == value

@@ -15,7 +15,14 @@ from switchboard.brain.numbers import spoken_digits
 from switchboard.brain.text import normalize
 from switchboard.profiles import BusinessProfile, Office
 
-__all__ = ["Answer", "answer_question", "classify_question", "faq_match", "is_question"]
+__all__ = [
+    "Answer",
+    "answer_question",
+    "asks_in_words",
+    "classify_question",
+    "faq_match",
+    "is_question",
+]
 
 FAQ_THRESHOLD = 0.45
 
@@ -142,8 +149,23 @@ def opens_with_question(text: str) -> bool:
         asked = re.findall(r"[^.!?;]*\?", text)
         if any(_asks_with_question_mark(sentence) for sentence in asked):
             return True
+    return _starts_as_question(text)
+
+
+def _starts_as_question(text: str) -> bool:
     sentences = re.split(r"[.!;?]\s*|,\s+(?=(?:do|does|is|are|can|what|how|where)\b)", text)
     return any(_QUESTION_START.search(normalize(sentence)) for sentence in sentences)
+
+
+def asks_in_words(text: str) -> bool:
+    """Whether ``text`` is a question by its words, not only by a "?" ("After school? Like
+    four-ish." answering "what day and time?" asks nothing)."""
+    low = normalize(text)
+    return (
+        _starts_as_question(text)
+        or bool(_QUESTION_AFTER_NOISE.search(low))
+        or bool(_INFO_REQUEST_RE.search(low))
+    )
 
 
 #: A question put as a statement, anywhere in the sentence: "I have an appointment tomorrow and

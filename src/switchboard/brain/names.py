@@ -39,7 +39,7 @@ NOT_NAME = frozenset(
     great perfect right correct contact contacts lens lenses glasses fitting new old help calling
     lately been having some something problem problems dry red itchy blurry vision pain
     due annual looking wondering trying hoping going interested calling back new here
-    im hm mhm huh mmm umm uhm erm speaking now today
+    im hm mhm huh mmm umm uhm erm speaking now today let's lets start needs wants keeps gets
     ten eleven twelve twenty thirty forty fifty hundred
     """.split()
 ) | frozenset(DIGIT_NAMES)
@@ -79,7 +79,13 @@ _CUES = (
     r"patient is",
     r"patient's name is",
 )
-_CUE_RE = re.compile(r"\b(?:" + "|".join(_CUES) + r")\b")
+_CUE_RE = re.compile(
+    r"\b(?:"
+    + "|".join(_CUES)
+    # "Let's start with my daughter, Emma Rossi" (at the name question only)
+    + r"|my (?:daughter|son|wife|husband|mother|father|mom|dad|child|kid|grandson|"
+    r"granddaughter)(?:'s name is|'s name's| is named| named)?" + r")\b"
+)
 _STRONG_CUE_RE = re.compile(r"\b(?:my name is|my name's|my name|name is|name's|the name is)\b")
 _O_PREFIX_RE = re.compile(r"\b([a-z]{2,}) oh ([a-z]{3,})\b")
 _SPELLED_RE = re.compile(r"(?<![a-z'])(?:[a-z][ .,-]+){2,}[a-z](?![a-z'])")
@@ -240,6 +246,11 @@ def _restated_name(text: str) -> PersonName | None:
     return None
 
 
+_LAST_FIRST_RE = re.compile(
+    r"\blast name(?: is|'s)? (?P<last>[a-z][a-z'-]+) (?:and )?(?:my )?first name(?: is|'s)? "
+    r"(?P<first>[a-z][a-z'-]+)|\bfirst name(?: is|'s)? (?P<first2>[a-z][a-z'-]+) (?:and )?"
+    r"(?:my )?last name(?: is|'s)? (?P<last2>[a-z][a-z'-]+)"
+)
 #: "The last name is Friedman": a surname said with its cue.
 _LAST_NAME_CUE_RE = re.compile(r"\blast name(?: is|'s)? ([a-z][a-z'-]+)")
 
@@ -285,6 +296,13 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
         later = re.search(r"\bthis is (?=([a-z']+) [a-z])", low)
         if later is not None and is_common_first_name(later.group(1)):
             cue = later
+    both = _LAST_FIRST_RE.search(low)
+    if both:
+        # "Last name Johnson, first name Robert" (either order)
+        last = both.group("last") or both.group("last2")
+        first = both.group("first") or both.group("first2")
+        if first not in NOT_NAME and last not in NOT_NAME:
+            return PersonName(title_name(first), title_name(last))
     stated = _LAST_NAME_CUE_RE.search(low)
     if stated and cue is not None and stated.start() <= cue.start() < stated.end():
         # The cue is the last name's: "the last name is Friedman. Diane and Paul Friedman."

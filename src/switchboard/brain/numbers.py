@@ -46,7 +46,7 @@ REPEATERS = {"double": 2, "triple": 3}
 # Digit words that are everyday words too ("o", "for"): a digit only once a run has begun.
 _DIGITS_ONLY_IN_A_RUN = frozenset({"o", "for"})
 # Words that may sit inside a spoken number without breaking it.
-_JOINERS = {"dash", "and"}
+_JOINERS = {"dash", "and", "then"}  # "area code 512, then 555, 0198"
 
 
 def digits_from_words(text: str) -> list[str]:

@@ -203,7 +203,8 @@ _LEAD_IN_RE = re.compile(
 #: Words that make a later plan in the same breath replace an earlier one ("I had Aetna but
 #: now it's VSP"); without one, two plans heard are most often one plan and a misheard word.
 _PLAN_CHANGE_WORDS = frozenset(
-    "actually sorry mean now changed switched instead new anymore but".split()
+    "actually sorry mean now changed switched instead new anymore but wait oops rather "
+    "correction scratch".split()
 )
 
 

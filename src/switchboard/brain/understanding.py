@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from switchboard.brain.knowledge import (
     Answer,
     answer_question,
+    asks_in_words,
     classify_question,
     is_question,
     opens_with_question,
@@ -169,7 +170,13 @@ _BOOK_RE = re.compile(
     r"doctor|see someone|checkup|check up|get my eyes checked|make an|set up a|request|"
     r"get (?:her|him|me|them|my (?:son|daughter|husband|wife|mom|dad|mother|father)) in|"
     r"take a look|look at (?:it|them|my|her|his)|get (?:it|them|my eyes?|her eyes?|his eyes?) "
-    r"checked)\b"
+    r"checked|set (?:that|it|this|one|something) up|get (?:that|it|one) (?:set up|scheduled|"
+    r"booked))\b"
+)
+#: Asking for a visit in so many words (not just naming "my appointment" in a question).
+_BOOK_VERB_RE = re.compile(
+    r"\b(?:book|booking|schedule|make an?|set up|set (?:that|it|this|one) up|come in|coming in|"
+    r"be seen|get seen|get (?:her|him|me|them|my [a-z]+) in)\b"
 )
 #: An appointment the caller already has ("I have an appointment tomorrow", "my appointment"):
 #: no request for a new one unless a booking word is said besides it.
@@ -466,7 +473,14 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
             t, words[i - 1] if i else None, words[i + 1] if i + 1 < len(words) else None
         )
         and not _is_duration(words, i)
+        # "before school starts" said in passing is a deadline; asked for, "after school"
+        # is the time
+        and (expecting or words[i] not in ("school", "work"))
     ]
+    if not expecting and core and all(words[i] in _MONTHS for i in core):
+        # "we switched in January": a month alone, not asked for, is no preference
+        if not any(words[j].isdigit() or words[j] in _ORDINALS for j in range(len(words))):
+            core = []
     low = normalize(text)
     phrase = _TIME_PHRASE_RE.search(low)
     if not core:
@@ -916,6 +930,10 @@ class Understanding:
         )
 
 
+#: Questions whose answers a caller may say with a rising voice.
+_ANSWER_KINDS = frozenset(
+    {"office", "name", "last_name", "spelling", "insurance", "time", "phone", "reason"}
+)
 #: What the agent asks when it wants the caller's name (whole, last, or spelled).
 _NAME_KINDS = frozenset({"name", "last_name", "spelling"})
 
@@ -1067,6 +1085,10 @@ def _understand(
         return Understanding(text=text, filler_only=True)
     low = normalize(text)
     question = is_question(text)
+    if question and expect in _ANSWER_KINDS and not asks_in_words(text):
+        # A rising voice on an answer to the question just asked ("After school? Like
+        # four-ish.", "Kendall?") answers it.
+        question = False
     if question and expect in _NAME_KINDS and "?" not in text:
         # At a name question, only a sentence that opens as a question is one: "when the" (a
         # mangled "Wynn") or "sorry reyes are you white yes" (a spelling) are name answers.
@@ -1223,6 +1245,11 @@ def _understand(
     book = (
         bool(_booking_words(low)) or question_kind == "availability" or bool(wants and reason)
     ) and not change
+    if book and question and answer is not None and not _BOOK_VERB_RE.search(low):
+        # "What do I need to bring to my first eye appointment?" asks about a visit; it
+        # does not ask for one.
+        book = False
+        reason = None
     if change:
         reason = None
     ack_only = bool(_ACK_ONLY_RE.match(low))
