@@ -804,7 +804,7 @@ _DESCRIBES_RE = re.compile(
     r"(?:i've been|i have been|i'm having|i am having|i've had|i have had|i keep|i can't|"
     r"i cannot|i'm seeing|i see|i get|i'm getting|i noticed|"
     r"(?:my|her|his|our) (?!name|number|phone|insurance|plan|appointment|appt|address)[a-z']+|"
-    r"(?:she|he|it)(?:'s| has| is| keeps| can't| gets| gets| had)|everything(?:'s| is| has| looks)|"
+    r"(?:she|he|it)(?:'s| has| is| keeps| can't| gets| had)|everything(?:'s| is| has| looks)|"
     r"things (?:are|look)|(?:the|her|his|my) (?:doctor|teacher|school|nurse) (?:says|said|wants|"
     r"told|thinks))\b"
 )
