@@ -1089,3 +1089,22 @@ def test_fifth_batch_names(text, expecting, first, last):
 )
 def test_fifth_batch_phrasings(text, expect, field, value):
     assert getattr(understand(PROFILE, text, expect=expect), field) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        # the final audio run's run-on sentences (flite's voice, the embedded recognizer)
+        (
+            "hi eight i have an appointment at the coral gables office tomorrow and i just want to "
+            "campbell check need address",
+            True,
+        ),
+        ("ponce de leon got it him where do i park over there", True),
+        # ... but a want said first makes it a request, and "address" the verb asks nothing
+        ("i need a new pair of glasses do you have any frames", False),
+        ("i need to address my eye problem", False),
+    ],
+)
+def test_questions_inside_a_recognizers_run_on_sentence(text, question):
+    assert is_question(text) is question

@@ -165,6 +165,7 @@ def asks_in_words(text: str) -> bool:
         _starts_as_question(text)
         or bool(_QUESTION_AFTER_NOISE.search(low))
         or bool(_INFO_REQUEST_RE.search(low))
+        or _asks_inside(low)
     )
 
 
@@ -175,7 +176,24 @@ _INFO_REQUEST_RE = re.compile(
     r"am trying|i'm trying) to (?:double check|check|confirm|verify|know|ask|find out|"
     r"make sure)(?: on| about)? (?:the (?:address|hours|location|directions|parking)|your|"
     r"if|whether|what|when|where|how|which|who|about)\b"
+    # a recognizer's version: "i just want to campbell check need address"
+    r"|\b(?:want|wanted|need|needed) to (?:[a-z']+ ){1,3}(?:address|hours|directions)\b"
 )
+#: A question inside a recognizer's run-on sentence ("ponce de leon got it him where do i park
+#: over there"): only openings nothing else starts with, and not after the caller said what
+#: they want ("i need a new pair of glasses do you have frames" asks for a visit).
+_QUESTION_INSIDE_RE = re.compile(
+    r"\b(?:where do i|where can i|where should i|what time do you|what time does|how late|"
+    r"how long does|how much does|how much is|do you have|do you take|do you accept|"
+    r"do you guys|do you see|do you sell|do you offer|are you open|is there parking)"
+    r"(?: [a-z']+)+"
+)
+_WANTS_BEFORE_RE = re.compile(r"\b(?:i need|i want|i'd like|i would like|looking for|book)\b")
+
+
+def _asks_inside(low: str) -> bool:
+    match = _QUESTION_INSIDE_RE.search(low)
+    return bool(match) and not _WANTS_BEFORE_RE.search(low[: match.start()])
 
 
 def is_question(text: str) -> bool:
@@ -186,6 +204,7 @@ def is_question(text: str) -> bool:
         opens_with_question(text)
         or bool(_QUESTION_AFTER_NOISE.search(low))
         or bool(_INFO_REQUEST_RE.search(low))
+        or _asks_inside(low)
     )
 
 
