@@ -210,6 +210,7 @@ class Phrases(_Model):
         "I'm sorry, I'm having trouble understanding, so our staff will call you back. Goodbye."
     )
     robot: str = "Yes, I'm {agent}, the practice's automated assistant."
+    identity: str = "Yes, you've reached {business}."
     dates_deferred: str = "Our staff will check availability and confirm a time when they call."
     # Call-level lines (the pipeline and telephony use these too).
     reprompt: str = "Are you still there?"

@@ -256,3 +256,49 @@ def test_a_question_after_the_recap_does_not_change_the_day_or_office_it_is_abou
 def test_a_wrong_number_after_an_answered_question_keeps_nothing():
     state, _ = play_flow(["Do you sell glasses?", "Oh, I'm so sorry, wrong number. Bye!"])
     assert state.outcome == "no_request"
+
+
+@pytest.mark.parametrize(
+    "after_recap",
+    [
+        "That's fine.",
+        "Yes, that's my cell.",
+        "That's my cell, that works.",
+        "That's my home phone, that's fine.",
+        "Yes, that number works.",
+    ],
+)
+def test_accepting_the_read_back_number_asks_anything_else_again(after_recap):
+    state, replies = play_flow([*_TO_RECAP, after_recap])
+    assert replies[-1].text == "Is there anything else I can help you with?"
+    assert state.request.phone_confirmed and not state.ended
+
+
+def test_a_home_number_with_a_but_is_still_another_number_wanted():
+    state, replies = play_flow([*_TO_RECAP, "That's my home phone, but call my cell instead."])
+    assert replies[-1].expect == "phone" and not state.request.phone_confirmed
+
+
+def test_is_this_the_practice_is_answered_yes_then_the_open_question():
+    state, replies = play_flow(["Hello? Is this the eye doctor's office?"])
+    assert replies[-1].text.startswith("Yes, you've reached Bayside Vision Care.")
+    assert "Dr." not in replies[-1].text and state.questions == []
+
+
+def test_asked_to_say_it_again_the_agent_repeats_its_last_reply_word_for_word():
+    state, replies = play_flow(["I'd like an eye exam.", "Sorry, could you say that again?"])
+    assert replies[-1].text == replies[-2].text and replies[-1].expect == "office"
+    assert state.questions == [] and state.not_understood == 0
+    state, replies = play_flow([*_TO_RECAP, "I didn't catch that, could you repeat it?"])
+    assert replies[-1].text == replies[-2].text and "5 5 5" in replies[-1].text
+    assert not state.request.phone_confirmed  # the read-back is still open
+
+
+@pytest.mark.parametrize(
+    "after_instruction",
+    ["Oh. Alright, I'll have my husband drive me.", "Okay, okay, I'm going now."],
+)
+def test_after_the_emergency_instruction_an_acknowledgement_ends_the_call(after_instruction):
+    state, replies = play_flow(["I got bleach in my eye!", after_instruction])
+    assert state.ended and replies[-1].end_call and state.outcome == "emergency"
+    assert len(replies) == 3  # greeting, instruction, goodbye

@@ -1108,3 +1108,83 @@ def test_fifth_batch_phrasings(text, expect, field, value):
 )
 def test_questions_inside_a_recognizers_run_on_sentence(text, question):
     assert is_question(text) is question
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        # "the last name is" is a cue, not the surname "Is"
+        ("Adaeze Nwosu. The last name is N W O S U.", "Adaeze", "Nwosu"),
+        # courtesies before the name
+        ("Oh right, sorry. Shelby Tran.", "Shelby", "Tran"),
+        ("oh right sorry shelby tran", "Shelby", "Tran"),
+        ("Of course. Rosa Diaz.", "Rosa", "Diaz"),
+        # a restated name followed by its spelling
+        (
+            "Jon Kowalczyk. Sorry, Jonathan, they'll have me under Jonathan. Jonathan "
+            "Kowalczyk, K O W A L C Z Y K.",
+            "Jonathan",
+            "Kowalczyk",
+        ),
+    ],
+)
+def test_sixth_batch_names(text, first, last):
+    assert extract_name(text, expecting=True) == PersonName(first, last)
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "time"),
+    [
+        # a closing "instead" corrects with the piece before it; "instead of" rules one out
+        (
+            "Wednesday afternoon. Hmm, no, wait, I have a meeting Wednesday. Thursday afternoon "
+            "instead.",
+            True,
+            "Thursday afternoon",
+        ),
+        ("Tuesday instead of Wednesday.", True, "Tuesday"),
+        ("Thursday afternoon instead of Wednesday", False, "Thursday afternoon"),
+        ("Thursday instead.", True, "Thursday"),
+        # a part of the day, asked for; in passing it is about something else
+        (
+            "Uh, let's see, Wednesday, sometime in the middle of the day.",
+            True,
+            "Wednesday, sometime in the middle of the day",
+        ),
+        ("I get headaches at the end of the day.", False, None),
+    ],
+)
+def test_sixth_batch_times(text, expecting, time):
+    assert extract_time(text, expecting=expecting) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "expect", "field", "value"),
+    [
+        # the problem described right after the reason belongs to it
+        (
+            "Hi, um, I think I need to see someone about my eyes, they've been really sensitive "
+            "to light lately.",
+            None,
+            "reason",
+            "I think I need to see someone about my eyes, they've been really sensitive to light "
+            "lately",
+        ),
+        ("I'd like an eye exam, my insurance is Cigna.", None, "reason", "an eye exam"),
+        # the caller checks whom they called: no FAQ answer, no reason
+        ("Hello? Is this the eye doctor's office?", None, "identity", True),
+        ("Hello? Is this the eye doctor's office?", None, "answer", None),
+        ("Hello? Is this the eye doctor's office?", None, "reason", None),
+        ("Is this Bayside Vision?", None, "identity", True),
+        ("Is this the office that does LASIK?", None, "identity", False),
+        ("Is this the office that does LASIK?", None, "question", True),
+        ("Is this a robot?", None, "identity", False),
+        # asking to hear it again is no question for staff
+        ("I'm sorry, I didn't catch that. Could you say it again?", "office", "repeat", True),
+        ("I'm sorry, I didn't catch that. Could you say it again?", "office", "question", False),
+        ("Pardon?", "name", "repeat", True),
+        ("I'd like to repeat my last order of contacts", None, "repeat", False),
+    ],
+)
+def test_sixth_batch_phrasings(text, expect, field, value):
+    assert getattr(understand(PROFILE, text, expect=expect), field) == value

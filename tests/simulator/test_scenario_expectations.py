@@ -194,11 +194,16 @@ def test_fold_drops_case_accents_and_punctuation():
         ("Fridays", "friday", True),
         ("any weekday", "weekday morning", False),
         ("mornings", "mornin", False),
+        ("from 2 o'clock on", "two o'clock", True),
+        ("Tuesdays, after three", "after 3", True),
+        ("at 10:30", "ten thirty", True),
+        ("after 3", "after four", False),
     ],
 )
-def test_request_words_match_their_plural(text, phrase, found):
+def test_request_words_match_their_plural_and_number_digits(text, phrase, found):
     assert contains_phrase(text, phrase, plural_ok=True) is found
 
 
 def test_agent_phrases_stay_whole_words():
     assert not contains_phrase("Mornings, any day", "morning")
+    assert not contains_phrase("after 3", "after three")

@@ -115,6 +115,7 @@ class FlowState:
     mode: str = "open"  # open | booking | message | wrap_up | ended
     expect: str | None = None
     prompt: str = ""  # the last question asked, to repeat after a detour
+    last_said: str = ""  # the agent's last reply, said again when the caller asks
     insurance_asked: bool = False
     phone_stated: bool = False  # the number was read back; the next utterance may correct it
     pending_fact: str | None = None  # hours/address/phone asked before an office was named
@@ -152,6 +153,7 @@ def start(profile: BusinessProfile, *, caller_id: str, now: datetime) -> tuple[F
         caller_id=caller_id or "",
         now=now,
         prompt=profile.phrases.ask_reason,
+        last_said=profile.greeting,
     )
     return state, _reply(profile, profile.greeting)
 
@@ -538,6 +540,15 @@ def step(
     profile: BusinessProfile, state: FlowState, utterance: str
 ) -> tuple[FlowState, Reply | None]:
     """Take one caller utterance; None means say nothing (fillers, empty text, call over)."""
+    state, reply = _step(profile, state, utterance)
+    if reply is not None:
+        state = replace(state, last_said=reply.text)
+    return state, reply
+
+
+def _step(
+    profile: BusinessProfile, state: FlowState, utterance: str
+) -> tuple[FlowState, Reply | None]:
     if state.ended:
         return state, None
     u = understand(
@@ -551,8 +562,13 @@ def step(
         return state, None
     state = replace(state, reprompts=0, turns=state.turns + 1)
     phrases = profile.phrases
+    if u.repeat and not (u.has_facts or u.emergency or u.human) and state.last_said:
+        # "Sorry, could you say that again?": the last reply, word for word (a read-back
+        # stays open for a correction).
+        return state, _reply(profile, state.last_said, state.expect)
     just_read_back = state.phone_stated
-    if just_read_back and not u.phone and _NUMBER_WRONG_RE.search(u.text.lower()):
+    low = u.text.lower()
+    if just_read_back and not u.phone and _number_wrong(low):
         # "That's not my number": not confirmed; ask for the right one.
         state = _settle(replace(state, phone_stated=False, not_understood=0, expect="phone"))
         state = replace(state, prompt=phrases.ask_callback_number)
@@ -574,6 +590,9 @@ def step(
     if u.robot and not u.has_facts:
         state = replace(state, not_understood=0)
         return _ask(profile, state, fill(phrases.robot, agent=profile.agent.spoken_name))
+    if u.identity and not (u.name or u.phone or u.time or u.insurance or u.reason):
+        state = replace(state, not_understood=0)
+        return _ask(profile, state, fill(phrases.identity, business=profile.name))
 
     # A pending office fact ("what are your hours?" → "which office?").
     if state.pending_fact and u.office:
@@ -606,19 +625,22 @@ def step(
     ):
         # Nothing said so far was meant for this business: no question or message is kept.
         return _goodbye(profile, replace(state, questions=[], message="", answered=0, mode="open"))
-    low = u.text.lower()
     if (
         wrap
         and nothing_new
-        and u.yes
+        and u.yes is not False
         and just_read_back
         and _CONFIRMS_RE.search(low)
         and not _ALL_DONE_RE.search(low)
     ):
-        # "Yes, that's the right number" (also heard "yes that's it right number"): an answer
-        # to the read-back, not to "anything else?", which is asked again.
+        # "Yes, that's the right number" (also heard "yes that's it right number"), "That's my
+        # cell, that works", "That's fine": an answer to the read-back, not to "anything
+        # else?", which is asked again.
         state = _settle(replace(state, not_understood=0, prompt=phrases.ask_anything_else))
         return state, _reply(profile, phrases.ask_anything_else, "anything_else")
+    if wrap and state.emergency and nothing_new and not u.yes and not u.question:
+        # After the emergency instruction: "Alright, my husband will drive me." ends the call.
+        return _goodbye(profile, state)
     if wrap and nothing_new and (u.done or u.yes is False):
         return _goodbye(profile, state, leaving=state.mode in ("booking", "message"))
     if re.search(r"\b(?:goodbye|good bye|bye)\b", low) and nothing_new:
@@ -728,13 +750,26 @@ _NUMBER_WRONG_RE = re.compile(
     r"my (?:work|home|office|old) (?:number|phone|line)|(?:cell|mobile|number) instead)\b"
 )
 _CONFIRMS_RE = re.compile(
-    r"\b(?:right|correct|that's me|that works|(?:my|that|the|good|best) number|perfect|fine)\b"
+    r"\b(?:right|correct|that's me|that works|(?:my|that|the|good|best) number|perfect|fine|"
+    r"(?:that's|that is|it's|it is) (?:my|the) (?:cell|mobile|home|house|work|office|land ?line)"
+    r"(?: phone| number| line)?|(?:number|phone|it) works|that's good|works for me)\b"
 )
+#: "... but call my cell instead": the caller accepts nothing.
+_CONTRAST_RE = re.compile(r"\b(?:but|instead|rather|better|prefer|though|however)\b")
+
+
+def _number_wrong(low: str) -> bool:
+    """Does the answer to the read-back say the number is not the one to call? "That's my
+    home phone, that's fine" accepts it; "that's my work number, call my cell" does not."""
+    if not _NUMBER_WRONG_RE.search(low):
+        return False
+    accepts = re.search(r"\b(?:fine|works|good|perfect|right|correct|ok|okay)\b", low)
+    return not (accepts and not _CONTRAST_RE.search(low) and "not" not in low.split())
 #: A goodbye beyond doubt: "yes that's right, that's all" answers both the read-back and
 #: "anything else?" ("that's it" alone may be "that's the number").
 _ALL_DONE_RE = re.compile(
     r"\b(?:that's all|that is all|that'll be all|that's everything|nothing else|all set|"
-    r"no thanks|no thank you|bye|goodbye|good bye)\b"
+    r"no thanks|no thank you|bye|goodbye|good bye|no,? that's it|nope,? that's it)\b"
 )
 #: A caller done with the call in the middle of a request says so in so many words ("no,
 #: that's all I needed"); a bare "no thanks" there may be a misheard name or a refused question.

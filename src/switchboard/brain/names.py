@@ -154,9 +154,16 @@ def split_name(words: list[str]) -> PersonName:
 _JOINERS = frozenset("and from at in with for i i'm i've it's my calling".split())
 
 
+#: What a caller may say before their name ("Oh right, sorry. Shelby Tran.").
+_ACK_LEAD_RE = re.compile(
+    r"^(?:(?:yes|yeah|yep|sure|ok|okay|alright|um|uh|so|well|oh|right|sorry|of course|"
+    r"certainly|absolutely)\s+)+"
+)
+
+
 def _leading_name(text: str, low: str, *, spelled: bool) -> list[str] | None:
     """The name that opens an answer to "may I have your name?", or None."""
-    candidate = re.sub(r"^(?:(?:yes|yeah|sure|ok|okay|um|uh|so|well)\s+)+", "", low).split()
+    candidate = _ACK_LEAD_RE.sub("", low).split()
     candidate = [w for w in candidate if w not in TITLES]
     couple = _couple_name(candidate)
     if couple:
@@ -240,6 +247,8 @@ def _restated_name(text: str) -> PersonName | None:
         return None
     for sentence in reversed(sentences[1:]):
         words = _RESTATE_LEAD_RE.sub("", normalize(sentence)).split()
+        while len(words) > 2 and len(words[-1]) == 1:
+            words.pop()  # "Jonathan Kowalczyk, K O W A L C Z Y K": the spelling follows
         found = _name_words(words, strict=True)
         if 2 <= len(found) <= 3 and len(found) == len(words):
             return split_name(found)
@@ -252,7 +261,7 @@ _LAST_FIRST_RE = re.compile(
     r"(?:my )?last name(?: is|'s)? (?P<last2>[a-z][a-z'-]+)"
 )
 #: "The last name is Friedman": a surname said with its cue.
-_LAST_NAME_CUE_RE = re.compile(r"\blast name(?: is|'s)? ([a-z][a-z'-]+)")
+_LAST_NAME_CUE_RE = re.compile(r"\blast name(?: is|'s)? (?!is\b)([a-z][a-z'-]+)")
 
 
 def _first_name_before(low: str, last: str) -> str | None:

@@ -132,6 +132,42 @@ _WANT_RE = re.compile(
     r"\b(?:want|need|let me|can i|could i|may i|i'd like|i would like|please|transfer|connect|"
     r"get me|give me)\b"
 )
+#: "Is this the eye doctor's office?", "Have I reached Bayside?": the caller checks whom they
+#: called; it asks nothing the FAQ answers (not "is this the office that does LASIK?").
+_IDENTITY_RE = re.compile(
+    r"^(?:(?:hello|hi|hey|yes|yeah|um|uh|oh|sorry|excuse me)\s+)*"
+    r"(?:is this|is that|have i reached|did i reach|am i calling|did i call|i'm calling)\s+"
+    r"(?P<rest>(?:[a-z']+\s*){1,6})$"
+)
+_IDENTITY_WORDS_RE = re.compile(
+    r"\b(?:office|offices|practice|clinic|doctor|doctors|doctor's|eye|eyes|vision|optometrist|"
+    r"optometry|ophthalmologist|ophthalmology|optical|eyecare|center)\b"
+)
+_IDENTITY_NOT_RE = re.compile(
+    r"\b(?:that|which|who|where|when|does|do|open|have|has|take|takes|accept|near|in|on)\b"
+)
+#: "Sorry, could you say that again?": the caller asks to hear the last reply again.
+_REPEAT_RE = re.compile(
+    r"\b(?:(?:say|repeat) (?:that|it|this|the (?:number|address|question)) (?:again|one more "
+    r"time)|(?:could|can|would) you (?:please )?(?:say|repeat) (?:that|it|this)|repeat (?:that|it|"
+    r"yourself)|(?:didn't|did not|couldn't|could not) (?:catch|hear|understand) (?:that|you|what "
+    r"you said|it)|come again|pardon(?: me)?|what was that|what did you say|say again)\b"
+)
+
+
+def _is_identity_check(profile: BusinessProfile, low: str) -> bool:
+    """Does the caller ask whether they reached this business ("is this the eye doctor's")?"""
+    match = _IDENTITY_RE.match(low)
+    if match is None:
+        return False
+    rest = match.group("rest")
+    names = set(normalize(profile.name).split()) - {"the", "of", "and"}
+    return (
+        bool(_IDENTITY_WORDS_RE.search(rest) or names.intersection(rest.split()))
+        and not _IDENTITY_NOT_RE.search(rest)
+    )
+
+
 _CHANGE_RE = re.compile(
     r"\b(?:reschedule|re schedule|rescheduling|cancel|cancell?ing|cancellation|"
     r"(?:move|change|switch|push back) (?:my|our|her|his|their|the) (?:appointments?|appts?|"
@@ -516,6 +552,15 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
     # "Tuesday morning. Actually, make that Wednesday morning": the time after the last
     # correction is the one meant.
     fix = _last_correction(words)
+    if fix is not None and words[fix] == "instead":
+        # "Wednesday afternoon. No, wait … Thursday afternoon instead": the piece before a
+        # closing "instead" is the correction; "Tuesday instead of Wednesday" keeps Tuesday.
+        earlier = [c for c in clusters if c[1] < fix]
+        if fix + 1 < len(words) and words[fix + 1] == "of":
+            clusters = [c for c in clusters if c[0] != fix + 2]
+            fix = None
+        elif len(earlier) >= 2 and not any(c[0] > fix for c in clusters):
+            fix = earlier[-1][0] - 1
     after = [c for c in clusters if fix is not None and c[0] > fix]
     if after and any(c[0] < fix for c in clusters):
         chosen = after[:1]
@@ -531,7 +576,7 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
     if expecting:
         # "As early as possible. First thing in the morning": a preference said without a
         # day or clock word is a piece of its own.
-        for match in _TIME_PHRASE_RE.finditer(text.lower()):
+        for match in _ASKED_TIME_PHRASE_RE.finditer(text.lower()):
             said = text[match.start() : match.end()]
             if any(normalize(said) in normalize(piece) for _, piece in pieces):
                 continue
@@ -542,10 +587,17 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
 
 
 #: Preferences said without a day or clock word.
-_TIME_PHRASE_RE = re.compile(
-    r"\b(?:as soon as possible|as early as possible|earliest (?:available|possible|opening)|"
+_TIME_PHRASES = (
+    r"as soon as possible|as early as possible|earliest (?:available|possible|opening)|"
     r"first available|first thing(?: in the morning)?|(?:the )?week after next|any ?time|"
-    r"any day|whatever works|doesn't matter|i'm flexible|flexible)\b"
+    r"any day|whatever works|doesn't matter|i'm flexible|flexible"
+)
+_TIME_PHRASE_RE = re.compile(rf"\b(?:{_TIME_PHRASES})\b")
+#: ... and, asked for, a part of the day or week ("sometime in the middle of the day"); said
+#: in passing it is about something else ("headaches at the end of the day").
+_ASKED_TIME_PHRASE_RE = re.compile(
+    rf"\b(?:{_TIME_PHRASES}|(?:some ?time (?:in |at |around |toward |towards )?)?(?:the )?"
+    r"(?:middle|end|beginning|start) of the (?:day|week|month))\b"
 )
 
 
@@ -776,8 +828,13 @@ def extract_reason(
 
     hits = [i for i, c in enumerate(clauses) if _names_a_reason(vocab, c)]
     if hits:
-        # From the first clause that names a reason to the last one ("my eyes, they're red").
-        clause = ", ".join(clauses[hits[0] : hits[-1] + 1])
+        # From the first clause that names a reason to the last one ("my eyes, they're red"),
+        # and on through the clauses right after it that describe the problem ("about my
+        # eyes, they've been really sensitive to light lately").
+        end = hits[-1] + 1
+        while end < len(clauses) and _describes_problem(clauses[end]):
+            end += 1
+        clause = ", ".join(clauses[hits[0] : end])
         reason = _LEAD_IN.sub("", clause, count=1)
         # "an appointment there for dry eye": the place word is not part of the reason.
         reason = re.sub(r"^(?:over\s+)?there\s+(?:for\s+)?", "", reason, flags=re.IGNORECASE)
@@ -804,7 +861,8 @@ _DESCRIBES_RE = re.compile(
     r"(?:i've been|i have been|i'm having|i am having|i've had|i have had|i keep|i can't|"
     r"i cannot|i'm seeing|i see|i get|i'm getting|i noticed|"
     r"(?:my|her|his|our) (?!name|number|phone|insurance|plan|appointment|appt|address)[a-z']+|"
-    r"(?:she|he|it)(?:'s| has| is| keeps| can't| gets| had)|everything(?:'s| is| has| looks)|"
+    r"(?:she|he|it|they)(?:'s| has| is| keeps| can't| gets| had)|"
+    r"they(?:'ve| have| are|'re| keep| get| feel| look)|everything(?:'s| is| has| looks)|"
     r"things (?:are|look)|(?:the|her|his|my) (?:doctor|teacher|school|nurse) (?:says|said|wants|"
     r"told|thinks))\b"
 )
@@ -819,6 +877,12 @@ _WANTS_A_RE = re.compile(
     r"(?!(?:question|word|minute|moment|favor|number|copy|refund|receipt|bill|call|callback|"
     r"ride|person|human|representative|operator|appointments?|appt|visit|time|day|date)\b)"
 )
+
+
+def _describes_problem(clause: str) -> bool:
+    """Does ``clause`` describe a problem ("they've been really sensitive to light lately")?"""
+    low = normalize(clause)
+    return bool(_DESCRIBES_RE.match(low)) and len(low.split()) >= 3
 
 
 def _thing_asked_for(text: str) -> str | None:
@@ -895,6 +959,8 @@ class Understanding:
     emergency: bool = False
     human: bool = False
     robot: bool = False
+    identity: bool = False  # "is this the eye doctor's office?"
+    repeat: bool = False  # "could you say that again?"
     change: bool = False  # reschedule or cancel: a message for staff
     callback: bool = False  # "could someone call me back?" (not about booking): a message
     wrong_number: bool = False  # "sorry, wrong number"
@@ -1095,6 +1161,10 @@ def _understand(
         question = len(low.split()) >= 3 and opens_with_question(text)
     robot = bool(_ROBOT_RE.search(low) and _ROBOT_Q_RE.search(low) and not _WANT_RE.search(low))
     human = bool(_HUMAN_RE.search(low)) and not robot
+    identity = not robot and _is_identity_check(profile, low)
+    repeat = bool(_REPEAT_RE.search(low)) and len(low.split()) <= 12
+    if identity or repeat:
+        question = False
     emergency = is_emergency(profile, text)
     phone = extract_phone(text, default_number=caller_id)
 
@@ -1232,6 +1302,8 @@ def _understand(
             reason = None
         if question_kind != "insurance":
             insurance = insurance if insurance and insurance.matched else None
+    if identity:
+        reason = None
     if human or robot:
         reason = None
         name = None if name and not _has_phrase(low, "my name") else name
@@ -1273,6 +1345,8 @@ def _understand(
         emergency=emergency,
         human=human,
         robot=robot,
+        identity=identity,
+        repeat=repeat,
         change=change,
         callback=callback,
         wrong_number=_is_wrong_number(low),

@@ -33,11 +33,21 @@ def fold(text: str) -> str:
     return " ".join(words(text))
 
 
+#: Number words a caller's time or phone words hold, and their digits.
+_NUMBER_WORDS = {
+    w: str(n)
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()
+    )
+} | {"fifteen": "15", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50"}
+
+
 def contains_phrase(text: str, phrase: str, *, plural_ok: bool = False) -> bool:
     """Whole-word, case-insensitive phrase match ("we accept" in "We accept Aetna.").
 
-    ``plural_ok``: a word also matches its plural ("morning" in "Mornings are best"), for the
-    caller's own words kept in a request, which say "Fridays" as often as "Friday"."""
+    ``plural_ok``: a word also matches its plural ("morning" in "Mornings are best"), and a
+    number word its digits ("after three" in "after 3"), for the caller's own words kept in a
+    request, which say "Fridays" as often as "Friday" and are typed or spoken."""
     needle = words(phrase)
     if not needle:
         return False
@@ -45,6 +55,8 @@ def contains_phrase(text: str, phrase: str, *, plural_ok: bool = False) -> bool:
     n = len(needle)
 
     def same(said: str, wanted: str) -> bool:
+        if plural_ok:
+            said, wanted = _NUMBER_WORDS.get(said, said), _NUMBER_WORDS.get(wanted, wanted)
         return said == wanted or (plural_ok and said in (wanted + "s", wanted + "es"))
 
     return any(
