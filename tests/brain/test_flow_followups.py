@@ -302,3 +302,37 @@ def test_after_the_emergency_instruction_an_acknowledgement_ends_the_call(after_
     state, replies = play_flow(["I got bleach in my eye!", after_instruction])
     assert state.ended and replies[-1].end_call and state.outcome == "emergency"
     assert len(replies) == 3  # greeting, instruction, goodbye
+
+
+def _profile():
+    from switchboard.profiles import ProfileRegistry, default_profiles_dir
+
+    return ProfileRegistry.load_dir(default_profiles_dir()).default
+
+
+def test_done_after_an_answered_question_and_a_misheard_request_is_the_question_answered():
+    # "And where exactly is the Coral Gables office?" heard without its question words
+    from switchboard.brain import flow
+
+    lines = [
+        "What do I need to bring to my first eye appointment?",
+        "been blurred check please the coral gables office",
+        "No, that's all I needed, thanks.",
+    ]
+    state, replies = play_flow(lines)
+    assert replies[-1].expect == "anything_else"
+    for _ in range(3):
+        state, _reply = flow.on_silence(_profile(), state)
+    assert state.ended and state.outcome == "question_answered"
+    state, _ = play_flow([*lines, "No."])
+    assert state.ended and state.outcome == "question_answered"
+
+
+def test_a_request_with_a_name_left_after_a_question_is_abandoned():
+    state, _ = play_flow(
+        ["What are your hours?", "Kendall.", "I'd like to book an exam.", "Maria Lopez."]
+    )
+    from switchboard.brain import flow
+
+    state = flow.on_hangup(_profile(), state)
+    assert state.outcome == "abandoned"

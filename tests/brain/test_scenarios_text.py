@@ -18,6 +18,7 @@ import yaml
 
 from switchboard.brain import flow
 from switchboard.profiles import ProfileRegistry, default_profiles_dir, normalize_phone
+from switchboard.simulator.expectations import contains_phrase
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 FILES = sorted(SCENARIOS.glob("shared/*.yaml")) + sorted(SCENARIOS.glob("own/*.yaml"))
@@ -107,13 +108,14 @@ def check(scenario: dict, played: Played) -> list[str]:
         failures.append(f"outcome {state.outcome} != {expect['outcome']}")
     req = state.request
     for key, want in (expect.get("request") or {}).items():
+        # the caller's words, matched as the eval matches them (plurals, number digits)
         if key == "reason_contains":
             for phrase in want:
-                if fold(phrase) not in fold(req.reason):
+                if not contains_phrase(req.reason, str(phrase), plural_ok=True):
                     failures.append(f"reason {req.reason!r} lacks {phrase!r}")
         elif key == "preferred_time_contains":
             for phrase in want:
-                if fold(phrase) not in fold(req.preferred_time):
+                if not contains_phrase(req.preferred_time, str(phrase), plural_ok=True):
                     failures.append(f"preferred_time {req.preferred_time!r} lacks {phrase!r}")
         elif key == "callback_number":
             if req.callback_number != normalize_phone(str(want)):

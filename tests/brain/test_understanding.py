@@ -1188,3 +1188,25 @@ def test_sixth_batch_times(text, expecting, time):
 )
 def test_sixth_batch_phrasings(text, expect, field, value):
     assert getattr(understand(PROFILE, text, expect=expect), field) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        # an appointment already made and a day wanted after "need to": a change, the verb lost
+        (
+            "hi eight i've got an appointment vision first me at the austin office and i need "
+            "to two two sometime next week",
+            "change",
+            True,
+        ),
+        ("I've got an appointment tomorrow, what do I need to bring?", "change", False),
+        ("I'd like an appointment, I need to come in next week", "change", False),
+        ("I'd like an appointment, I need to come in next week", "book", True),
+        # "do you sell glasses" with its "do" moved by the recognizer
+        ("yes one morgan you sell glasses care do", "question", True),
+        ("I'd like the glasses you sell", "question", False),
+    ],
+)
+def test_h7_audio_run_phrasings(text, field, value):
+    assert getattr(understand(PROFILE, text), field) == value

@@ -888,7 +888,7 @@ def on_silence(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, R
             or state.request.complete
             or _complete_but_reason(state)
             or (outcome == "message_taken" and mode in ("message", "open"))
-            or (outcome == "question_answered" and mode == "open")
+            or (outcome == "question_answered" and (mode == "open" or _barely_begun(state)))
         )
         state = replace(state, outcome=outcome if kept else "abandoned")
         return state, _reply(profile, phrases.close_after_silence, end_call=True)
@@ -916,11 +916,20 @@ def on_hangup(profile: BusinessProfile, state: FlowState) -> FlowState:
     return replace(state, ended=True, mode="ended", outcome=_left_outcome(state), expect=None)
 
 
+def _barely_begun(state: FlowState) -> bool:
+    """A request with nothing of the caller's but an office or a reason (no name): after an
+    answered question it is most often a misheard question ("where is the Coral Gables
+    office?" heard "… the coral gables office"), and the call is the question answered."""
+    req = state.request
+    return not (req.first_name or req.last_name or req.preferred_time or req.insurance)
+
+
 def _left_outcome(state: FlowState) -> str:
     """The outcome of a call the caller ended (hung up, or said goodbye) mid-flow."""
     outcome = _outcome(state)
     if outcome in ("question_answered", "message_taken") and state.mode == "booking":
-        outcome = "abandoned"
+        if not (outcome == "question_answered" and _barely_begun(state)):
+            outcome = "abandoned"
     if outcome == "no_request":
         outcome = "abandoned"
     return outcome

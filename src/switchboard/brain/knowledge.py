@@ -185,7 +185,8 @@ _INFO_REQUEST_RE = re.compile(
 _QUESTION_INSIDE_RE = re.compile(
     r"\b(?:where do i|where can i|where should i|what time do you|what time does|how late|"
     r"how long does|how much does|how much is|do you have|do you take|do you accept|"
-    r"do you guys|do you see|do you sell|do you offer|are you open|is there parking)"
+    r"do you guys|do you see|do you sell|do you offer|are you open|is there parking|"
+    r"you (?:guys )?(?:sell|carry))"
     r"(?: [a-z']+)+"
 )
 _WANTS_BEFORE_RE = re.compile(r"\b(?:i need|i want|i'd like|i would like|looking for|book)\b")

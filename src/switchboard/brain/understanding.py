@@ -217,10 +217,25 @@ _BOOK_VERB_RE = re.compile(
 #: An appointment the caller already has ("I have an appointment tomorrow", "my appointment"):
 #: no request for a new one unless a booking word is said besides it.
 _EXISTING_APPT_RE = re.compile(
-    r"\b(?:(?:i|we|she|he|they|my [a-z]+) (?:already )?(?:have|has|had|got) (?:(?:an|a|my|our|"
+    r"\b(?:(?:i|we|she|he|they|my [a-z]+)(?:'ve)? (?:already )?(?:have|has|had|got) (?:(?:an|a|my|our|"
     r"her|his|their|two|both) )?(?:appointments?|appts?)|(?:my|our|her|his|their) (?:appointments?|"
     r"appts?))\b"
 )
+
+
+_NEEDS_TO_RE = re.compile(r"\b(?:need|needs|want|wants|have|has|would like|'d like) to\b")
+
+
+def _new_time_for_existing(low: str, time: str) -> bool:
+    """ "I've got an appointment at the Austin office and I need to [move it to] sometime next
+    week": an appointment already made and a day wanted after "need to" is a change, also
+    when the recognizer lost the verb."""
+    existing = _EXISTING_APPT_RE.search(low)
+    if existing is None:
+        return False
+    needs = _NEEDS_TO_RE.search(low, existing.end())
+    at = low.find(normalize(time).split()[0], needs.end()) if needs else -1
+    return at >= 0
 
 
 def _booking_words(low: str) -> bool:
@@ -1308,7 +1323,9 @@ def _understand(
         reason = None
         name = None if name and not _has_phrase(low, "my name") else name
         insurance = insurance if insurance and insurance.matched else None
-    change = bool(_CHANGE_RE.search(low))
+    change = bool(_CHANGE_RE.search(low)) or (
+        not question and time is not None and _new_time_for_existing(low, time)
+    )
     callback = (
         bool(_CALLBACK_RE.search(_SELF_CALLBACK_RE.sub(" ", low)))
         and not change
