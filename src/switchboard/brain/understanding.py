@@ -217,9 +217,9 @@ _BOOK_VERB_RE = re.compile(
 #: An appointment the caller already has ("I have an appointment tomorrow", "my appointment"):
 #: no request for a new one unless a booking word is said besides it.
 _EXISTING_APPT_RE = re.compile(
-    r"\b(?:(?:i|we|she|he|they|my [a-z]+)(?:'ve)? (?:already )?(?:have|has|had|got) (?:(?:an|a|my|our|"
-    r"her|his|their|two|both) )?(?:appointments?|appts?)|(?:my|our|her|his|their) (?:appointments?|"
-    r"appts?))\b"
+    r"\b(?:(?:i|we|she|he|they|my [a-z]+)(?:'ve)? (?:already )?(?:have|has|had|got) "
+    r"(?:(?:an|a|my|our|her|his|their|two|both) )?(?:appointments?|appts?)|"
+    r"(?:my|our|her|his|their) (?:appointments?|appts?))\b"
 )
 
 
