@@ -336,3 +336,13 @@ def test_a_request_with_a_name_left_after_a_question_is_abandoned():
 
     state = flow.on_hangup(_profile(), state)
     assert state.outcome == "abandoned"
+
+
+def test_an_echoed_question_acknowledging_the_emergency_instruction_ends_the_call():
+    state, replies = play_flow(
+        [
+            "My eye hurts terribly, the worst pain I've ever had.",
+            "The emergency room? Okay. Okay, my son will take me.",
+        ]
+    )
+    assert state.ended and replies[-1].end_call and "children" not in replies[-1].text

@@ -7,7 +7,7 @@ import pytest
 from switchboard.brain.knowledge import answer_question, faq_match, is_question
 from switchboard.brain.names import PersonName, extract_last_name, extract_name, spelled_word
 from switchboard.brain.numbers import digits_from_words, extract_phone, spoken_digits
-from switchboard.brain.places import InsuranceMatch, match_insurance, match_office
+from switchboard.brain.places import InsuranceMatch, OfficeMatch, match_insurance, match_office
 from switchboard.brain.understanding import (
     clock_digits,
     extract_reason,
@@ -1210,3 +1210,65 @@ def test_sixth_batch_phrasings(text, expect, field, value):
 )
 def test_h7_audio_run_phrasings(text, field, value):
     assert getattr(understand(PROFILE, text), field) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expect", "field", "value"),
+    [
+        # the office's street, from its address in the profile
+        (
+            "Uh, the one on Congress Avenue? Downtown, a few blocks from the Capitol.",
+            "office",
+            "office",
+            OfficeMatch("austin", "Austin", "congress", 96.0),
+        ),
+        (
+            "The one on Ponce de Leon Boulevard. I don't remember what it's called.",
+            "office",
+            "office",
+            OfficeMatch("coral-gables", "Coral Gables", "ponce de leon", 96.0),
+        ),
+        ("ponce de leon", "office", "name", None),
+        # a time asked about is a preference; "anything for dry eyes" names none
+        ("Hi, um, do you have anything Thursday afternoon?", None, "question_kind", "availability"),
+        ("Hi, um, do you have anything Thursday afternoon?", None, "time", "Thursday afternoon"),
+        ("do you have anything for dry eyes?", None, "question_kind", None),
+        ("Is there parking on Saturday?", None, "question_kind", None),
+        (
+            "Is there anything early, like eight in the morning? I have to be at work by ten.",
+            "name",
+            "time",
+            "8 in the morning",
+        ),
+        # a reason in its own sentence beside a question; context for the question is none
+        (
+            "Yeah, hi, my neighbor told me to see Dr. Whitfield for my glaucoma. Does he work out "
+            "of Round Rock?",
+            None,
+            "reason",
+            "my neighbor told me to see Dr. Whitfield for my glaucoma",
+        ),
+        ("My daughter is four and she keeps squinting. Do you see kids?", None, "reason", None),
+    ],
+)
+def test_seventh_batch_phrasings(text, expect, field, value):
+    assert getattr(understand(PROFILE, text, expect=expect), field) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "name"),
+    [
+        ("Hang on one sec, I'm merging.", True, None),
+        ("I'm driving so bear with me", False, None),
+        ("I'm Irving Stone", True, PersonName("Irving", "Stone")),
+        (
+            "Her name is Sofia, no wait, sorry, that's the little one. It's Camila. Camila "
+            "Restrepo.",
+            False,
+            PersonName("Camila", "Restrepo"),
+        ),
+        ("Well, this is Maria Lopez. Kendall office.", False, PersonName("Maria", "Lopez")),
+    ],
+)
+def test_seventh_batch_names(text, expecting, name):
+    assert extract_name(text, expecting=expecting) == name

@@ -638,8 +638,14 @@ def _step(
         # else?", which is asked again.
         state = _settle(replace(state, not_understood=0, prompt=phrases.ask_anything_else))
         return state, _reply(profile, phrases.ask_anything_else, "anything_else")
-    if wrap and state.emergency and nothing_new and not u.yes and not u.question:
-        # After the emergency instruction: "Alright, my husband will drive me." ends the call.
+    if (
+        wrap
+        and state.emergency
+        and not (u.has_facts or u.change or u.callback or u.book or u.yes)
+        and (not u.question or _GOING_RE.search(low))
+    ):
+        # After the emergency instruction: "Alright, my husband will drive me." or "The
+        # emergency room? Okay, my son will take me." ends the call.
         return _goodbye(profile, state)
     if wrap and nothing_new and (u.done or u.yes is False):
         return _goodbye(profile, state, leaving=state.mode in ("booking", "message"))
@@ -749,6 +755,8 @@ _NUMBER_WRONG_RE = re.compile(
     r"(?:different|another|other|better) (?:number|phone)|"
     r"my (?:work|home|office|old) (?:number|phone|line)|(?:cell|mobile|number) instead)\b"
 )
+#: A caller acknowledging the emergency instruction and going ("okay, my son will take me").
+_GOING_RE = re.compile(r"\b(?:okay|ok|alright|all right|i'll|i will|we'll|will take|going)\b")
 _CONFIRMS_RE = re.compile(
     r"\b(?:right|correct|that's me|that works|(?:my|that|the|good|best) number|perfect|fine|"
     r"(?:that's|that is|it's|it is) (?:my|the) (?:cell|mobile|home|house|work|office|land ?line)"

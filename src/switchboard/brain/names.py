@@ -193,14 +193,16 @@ def _clause_after(text: str, low: str, cue: re.Match[str]) -> list[str]:
     """The words after a name cue, up to the end of its clause in the original text ("This is
     Harold Feinberg speaking. Now, my daughter …" → harold feinberg speaking)."""
     after = low[cue.end() :].split()
-    cue_words = cue.group(0).split()
-    for clause in re.split(r"[.,;!?]+", text):
-        clause_words = normalize(clause).split()
-        for i in range(len(clause_words) - len(cue_words) + 1):
-            if clause_words[i : i + len(cue_words)] == cue_words:
-                rest = clause_words[i + len(cue_words) :]
-                if rest and rest == after[: len(rest)]:
-                    return rest
+    said = cue.group(0).split()
+    # "Well, this is …": the stray word the cue may start with can sit in the clause before
+    for cue_words in (said, said[1:]) if len(said) > 2 else (said,):
+        for clause in re.split(r"[.,;!?]+", text):
+            clause_words = normalize(clause).split()
+            for i in range(len(clause_words) - len(cue_words) + 1):
+                if clause_words[i : i + len(cue_words)] == cue_words:
+                    rest = clause_words[i + len(cue_words) :]
+                    if rest and rest == after[: len(rest)]:
+                        return rest
     return after
 
 
@@ -243,7 +245,7 @@ def _restated_name(text: str) -> PersonName | None:
     """The last sentence that is nothing but a first and last name, when the caller corrects
     the name they opened with (text with punctuation only: a recognizer gives none)."""
     sentences = re.split(r"[.!?;]+", text)
-    if len(sentences) < 2 or not _RESTATE_RE.search(normalize(" ".join(sentences[1:]))):
+    if len(sentences) < 2 or not _RESTATE_RE.search(normalize(text)):
         return None
     for sentence in reversed(sentences[1:]):
         words = _RESTATE_LEAD_RE.sub("", normalize(sentence)).split()
@@ -321,6 +323,8 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
     found: list[str] = []
     if cue is not None:
         found = _name_words(_clause_after(text, low, cue), strict=False)
+        if cue.group(0) in ("i'm", "i am") and len(found) == 1 and found[0].endswith("ing"):
+            found = []  # "Hang on, I'm merging", "I'm driving": what the caller is doing
         if cue.group(0) == "my name" and not expecting and len(found) < 2:
             # The bare cue is the recognizer's (it drops the "'s"), and so are stray words
             # after it ("... new frank smith my name grove"): a first and last name, or none.
@@ -335,7 +339,9 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
             return PersonName(spelled)
         return None
     name = split_name(found)
-    if expecting and cue is None:
+    if expecting or cue is not None:
+        # "Tony Russo. Well, Anthony. Anthony Russo."; "Her name is Sofia, no wait, sorry,
+        # that's the little one. It's Camila. Camila Restrepo."
         name = _restated_name(text) or name
     stated_last = _LAST_NAME_CUE_RE.search(low)
     if stated_last and stated_last.group(1) not in NOT_NAME:

@@ -9,7 +9,14 @@ from switchboard.brain.names import NOT_NAME
 from switchboard.brain.text import consonant_key, fuzzy_score, normalize, phonetic_key
 from switchboard.profiles import BusinessProfile
 
-__all__ = ["InsuranceMatch", "OfficeMatch", "match_insurance", "match_office", "place_words"]
+__all__ = [
+    "InsuranceMatch",
+    "OfficeMatch",
+    "match_insurance",
+    "match_office",
+    "place_words",
+    "street_names",
+]
 
 # Place-name words too common to identify an office on their own.
 _COMMON_PLACE_WORDS = frozenset(
@@ -141,7 +148,50 @@ def match_office(
                     and token in words
                 ):
                     consider(OfficeMatch(office.id, office.name, token, 95.0))
-    return exact[1] if exact is not None else best
+    if exact is not None:
+        return exact[1]
+    return best or _street_match(profile, words)
+
+
+#: The kind of street after its name ("Congress Avenue"): callers often leave it out.
+_STREET_TYPES = frozenset(
+    "street st avenue ave boulevard blvd road rd drive dr lane ln way parkway pkwy highway hwy "
+    "court ct place pl plaza circle trail frontage".split()
+)
+_DIRECTIONS = frozenset("n s e w ne nw se sw north south east west".split())
+
+
+def street_names(profile: BusinessProfile) -> dict[str, str]:
+    """Each office's street name, as a caller would say it ("congress", "ponce de leon"), by
+    office id; streets without a distinctive word ("SW 88th Street") are left out."""
+    streets: dict[str, str] = {}
+    for office in profile.offices:
+        first = normalize(office.address.split(",")[0]).split()
+        words = [w for w in first if not any(c.isdigit() for c in w)]
+        while words and words[-1] in _STREET_TYPES:
+            words.pop()
+        while words and words[0] in _DIRECTIONS:
+            words.pop(0)
+        if words and any(len(w) >= 5 and w not in _COMMON_PLACE_WORDS for w in words):
+            streets[office.id] = " ".join(words)
+    return streets
+
+
+def _street_match(profile: BusinessProfile, words: list[str]) -> OfficeMatch | None:
+    """The office on the street the caller named ("the one on Congress Avenue"), when only one
+    office is on it."""
+    said = f" {' '.join(words)} "
+    found = [
+        (office_id, street)
+        for office_id, street in street_names(profile).items()
+        if f" {street} " in said
+    ]
+    if len({office_id for office_id, _ in found}) != 1:
+        return None
+    office_id, street = found[0]
+    office = profile.office(office_id)
+    assert office is not None
+    return OfficeMatch(office.id, office.name, street, 96.0)
 
 
 def place_words(profile: BusinessProfile) -> dict[str, set[str]]:

@@ -38,6 +38,7 @@ from switchboard.brain.places import (
     match_insurance,
     match_office,
     place_words,
+    street_names,
 )
 from switchboard.brain.text import Token, normalize, tokens
 from switchboard.common_names import is_common_first_name
@@ -223,6 +224,13 @@ _EXISTING_APPT_RE = re.compile(
 )
 
 
+#: "Do you have anything …", "is there something …": with a day or time, a question about
+#: openings.
+_ANYTHING_AT_RE = re.compile(
+    r"\b(?:do you have|do you guys have|you have|is there|are there|have you got|you got|"
+    r"could i get|can i get) (?:anything|something|any (?:openings?|spots?|slots?|time|room)|"
+    r"a spot|a slot|an opening|room)\b"
+)
 _NEEDS_TO_RE = re.compile(r"\b(?:need|needs|want|wants|have|has|would like|'d like) to\b")
 
 
@@ -667,6 +675,13 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
         and not re.search(r"[,.!?;]", text[toks[start - 1].end : toks[start].start])
     ):
         start -= 1
+    if (
+        start >= floor + 2
+        and words[start] == "the"
+        and words[start - 1] == "in"
+        and _is_clock_word(words[start - 2])
+    ):
+        start -= 2  # "eight in the morning"
     if start > floor and (
         (words[start] in ("school", "work", "lunch", "dinner") and words[start - 1] in _TIME_AFTER)
         or (words[start] in _CLOCK_MINUTES and words[start - 1] in _HOUR_NAMES)
@@ -1032,6 +1047,28 @@ def _is_wrong_number(low: str) -> bool:
     )
 
 
+def _reason_beside_question(profile: BusinessProfile, text: str) -> str | None:
+    """A reason said in its own sentence beside a question ("My neighbor told me to see Dr.
+    Whitfield for my glaucoma. Does he work out of Round Rock?"), or None. Only typed
+    punctuation tells the sentences apart; the reason must name a known problem or visit."""
+    pieces = re.findall(r"(?:\b[DM]rs?\.|\bMs\.|[^.!?])+[.!?]*", text)
+    statements = "".join(p for p in pieces if not p.rstrip().endswith("?"))
+    if not statements.strip() or len(statements) == len(text):
+        return None
+    if not _VISIT_WANTED_RE.search(normalize(statements)):
+        return None  # "My daughter is four. Do you see kids?": context for the question
+    reason = extract_reason(profile, statements)
+    return reason if reason and reason_is_known(profile, reason) else None
+
+
+#: A statement that asks for a visit ("I need to get my daughter an eye exam", "told me to see
+#: Dr. Whitfield for my glaucoma").
+_VISIT_WANTED_RE = re.compile(
+    r"\b(?:need|needs|want|wants|would like|i'd like|looking for|to see|be seen|get (?:her|him|"
+    r"me|my|them)|book|schedule|appointment)\b"
+)
+
+
 def _name_at_office_question(
     profile: BusinessProfile, text: str, *, office: OfficeMatch | None
 ) -> PersonName | None:
@@ -1061,7 +1098,8 @@ def _offered_name(profile: BusinessProfile, text: str) -> PersonName | None:
     offered = extract_name(text, expecting=True)
     if offered is None or not offered.last:
         return None
-    if place_words(profile).keys() & set(normalize(offered.full).split()):
+    streets = {w for street in street_names(profile).values() for w in street.split()}
+    if (place_words(profile).keys() | streets) & set(normalize(offered.full).split()):
         return None
     return offered
 
@@ -1296,6 +1334,11 @@ def _understand(
         if last_name and normalize(last_name) in said and normalize(insurance.value) in said:
             last_name = None
     question_kind = classify_question(text) if question else None
+    if question and question_kind is None and time and _ANYTHING_AT_RE.search(low):
+        # "Do you have anything Thursday afternoon?", "Is there anything early, like eight
+        # in the morning?": a time asked about is the caller's preference (not "do you have
+        # anything for dry eyes?", which names no time).
+        question_kind = "availability"
     if (
         question
         and phone
@@ -1314,7 +1357,7 @@ def _understand(
     if question and not emergency:
         # A question is not a reason, an insurance plan or a day (unless it names one).
         if question_kind != "availability" and not _booking_words(low):
-            reason = None
+            reason = _reason_beside_question(profile, text)
         if question_kind != "insurance":
             insurance = insurance if insurance and insurance.matched else None
     if identity:
