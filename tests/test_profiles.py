@@ -10,6 +10,7 @@ import yaml
 from switchboard.errors import ProfileError
 from switchboard.profiles import (
     BusinessProfile,
+    Office,
     ProfileRegistry,
     default_profiles_dir,
     load_profile,
@@ -181,3 +182,19 @@ def test_normalize_phone():
     assert normalize_phone("305-555-0123") == "+13055550123"
     assert normalize_phone("+1 (512) 555 0199") == "+15125550199"
     assert normalize_phone("12345") is None
+
+
+@pytest.mark.parametrize(
+    ("address", "street"),
+    [
+        ("600 Congress Avenue, Suite 1200, Austin, TX 78701", "congress"),
+        ("2100 Ponce de Leon Boulevard, Suite 400, Coral Gables, FL 33134", "ponce de leon"),
+        ("12500 SW 88th Street, Suite 210, Miami, FL 33186", ""),
+        ("1450 West 49th Street, Hialeah, FL 33012", ""),
+        ("2800 South IH-35 Frontage Road, Suite 105, Round Rock, TX 78681", ""),
+        ("77 North Lamar Blvd, Austin, TX", "lamar"),
+    ],
+)
+def test_an_offices_street_is_named_as_a_caller_would_say_it(address, street):
+    office = Office(id="x", name="X", address=address, phone="+15125550100", hours="Mon-Fri 9-5")
+    assert office.street_name() == street

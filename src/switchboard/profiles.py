@@ -127,12 +127,32 @@ class Office(_Model):
     phone: PhoneNumber
     hours: str = Field(min_length=1)
 
+    def street_name(self) -> str:
+        """The street of the address as a caller names it: lower case, without the number,
+        the kind of street or a leading direction ("600 Congress Avenue" → "congress"); empty
+        when no word of it is distinctive ("SW 88th Street", "West 49th Street")."""
+        words = re.findall(r"[a-z][a-z'-]*|\S*\d\S*", self.address.split(",")[0].lower())
+        words = [w for w in words if not any(c.isdigit() for c in w)]
+        while words and words[-1] in _STREET_TYPES:
+            words.pop()
+        while words and words[0] in _DIRECTIONS:
+            words.pop(0)
+        return " ".join(words) if any(len(w) >= 5 for w in words) else ""
+
     def place_names(self) -> list[str]:
         """The office's name followed by its aliases, without duplicates."""
         seen: dict[str, None] = {self.name: None}
         for alias in self.aliases:
             seen.setdefault(alias, None)
         return list(seen)
+
+
+#: The kind of street after its name ("Congress Avenue"): callers often leave it out.
+_STREET_TYPES = frozenset(
+    "street st avenue ave boulevard blvd road rd drive dr lane ln way parkway pkwy highway hwy "
+    "court ct place pl plaza circle trail frontage".split()
+)
+_DIRECTIONS = frozenset("n s e w ne nw se sw north south east west".split())
 
 
 class Provider(_Model):

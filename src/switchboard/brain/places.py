@@ -153,28 +153,10 @@ def match_office(
     return best or _street_match(profile, words)
 
 
-#: The kind of street after its name ("Congress Avenue"): callers often leave it out.
-_STREET_TYPES = frozenset(
-    "street st avenue ave boulevard blvd road rd drive dr lane ln way parkway pkwy highway hwy "
-    "court ct place pl plaza circle trail frontage".split()
-)
-_DIRECTIONS = frozenset("n s e w ne nw se sw north south east west".split())
-
-
 def street_names(profile: BusinessProfile) -> dict[str, str]:
-    """Each office's street name, as a caller would say it ("congress", "ponce de leon"), by
-    office id; streets without a distinctive word ("SW 88th Street") are left out."""
-    streets: dict[str, str] = {}
-    for office in profile.offices:
-        first = normalize(office.address.split(",")[0]).split()
-        words = [w for w in first if not any(c.isdigit() for c in w)]
-        while words and words[-1] in _STREET_TYPES:
-            words.pop()
-        while words and words[0] in _DIRECTIONS:
-            words.pop(0)
-        if words and any(len(w) >= 5 and w not in _COMMON_PLACE_WORDS for w in words):
-            streets[office.id] = " ".join(words)
-    return streets
+    """Each office's street name as a caller says it ("congress", "ponce de leon"), by office
+    id; offices on a street with no distinctive name ("SW 88th Street") are left out."""
+    return {o.id: street for o in profile.offices if (street := o.street_name())}
 
 
 def _street_match(profile: BusinessProfile, words: list[str]) -> OfficeMatch | None:

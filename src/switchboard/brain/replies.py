@@ -138,6 +138,7 @@ def expect_phrases(profile: BusinessProfile, expect: str | None) -> list[str]:
         phrases: list[str] = []
         for office in profile.offices:
             phrases.extend(office.place_names())
+        phrases.extend(o.street_name() for o in profile.offices if o.street_name())
         return list(dict.fromkeys(phrases))
     if expect == "insurance":
         return [*profile.insurance_plans, "no insurance", "self pay", "I don't have insurance"]

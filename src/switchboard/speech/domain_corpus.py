@@ -370,6 +370,8 @@ def domain_sentences(profile: BusinessProfile) -> list[str]:
     out += _fill(_BOOK, x=things)
     out += _fill(_GENERAL_BOOK, k=keywords)
     out += _fill(_PLACE, p=places)
+    streets = [o.street_name() for o in profile.offices if o.street_name()]  # "congress"
+    out += [t.format(s=s) for s in streets for t in ("the one on {s}", "on {s}", "{s}")]
     out += [*_fill(_PLAN, i=plans), *_NO_PLAN]
     out += _fill(
         _TIME,
