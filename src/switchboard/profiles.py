@@ -131,8 +131,8 @@ class Office(_Model):
         """The street of the address as a caller names it: lower case, without the number,
         the kind of street or a leading direction ("600 Congress Avenue" → "congress"); empty
         when no word of it is distinctive ("SW 88th Street", "West 49th Street")."""
-        words = re.findall(r"[a-z][a-z'-]*|\S*\d\S*", self.address.split(",")[0].lower())
-        words = [w for w in words if not any(c.isdigit() for c in w)]
+        said = self.address.split(",")[0].lower().split()
+        words = [w.strip(".") for w in said if not any(c.isdigit() for c in w)]
         while words and words[-1] in _STREET_TYPES:
             words.pop()
         while words and words[0] in _DIRECTIONS:

@@ -772,7 +772,9 @@ def _number_wrong(low: str) -> bool:
     if not _NUMBER_WRONG_RE.search(low):
         return False
     accepts = re.search(r"\b(?:fine|works|good|perfect|right|correct|ok|okay)\b", low)
-    return not (accepts and not _CONTRAST_RE.search(low) and "not" not in low.split())
+    return not (accepts and not _CONTRAST_RE.search(low) and not re.search(r"\bnot\b", low))
+
+
 #: A goodbye beyond doubt: "yes that's right, that's all" answers both the read-back and
 #: "anything else?" ("that's it" alone may be "that's the number").
 _ALL_DONE_RE = re.compile(
