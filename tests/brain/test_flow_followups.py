@@ -346,3 +346,37 @@ def test_an_echoed_question_acknowledging_the_emergency_instruction_ends_the_cal
         ]
     )
     assert state.ended and replies[-1].end_call and "children" not in replies[-1].text
+
+
+def test_a_spelling_said_later_corrects_the_name_part_it_sounds_like():
+    state, replies = play_flow(
+        [
+            "My eyes have been red and itchy.",
+            "Georgetown.",
+            "Catherine Moore.",
+            "Sorry, Katherine is with a K. K A T H E R I N E. And the insurance is Aetna.",
+        ]
+    )
+    assert state.request.patient_name == "Katherine Moore"
+    assert state.request.insurance == "Aetna"
+
+
+def test_a_name_given_with_everything_else_is_thanked_in_the_recap_sentence():
+    state, replies = play_flow(
+        [
+            "Hi, this is Marcus Bell. I need a regular eye exam at your South Austin office, I "
+            "have Humana, and Monday or Tuesday afternoon would be best."
+        ]
+    )
+    assert replies[-1].text.startswith("Thank you, Marcus; I've noted your request")
+    assert state.mode == "wrap_up"
+
+
+def test_a_wrong_number_after_a_message_was_started_keeps_nothing():
+    state, _ = play_flow(
+        [
+            "Hi, is this Walgreens? I'm calling about a prescription refill.",
+            "Oh, sorry, wrong number. Bye.",
+        ]
+    )
+    assert state.ended and state.outcome == "no_request" and state.request.reason == ""

@@ -1272,3 +1272,104 @@ def test_seventh_batch_phrasings(text, expect, field, value):
 )
 def test_seventh_batch_names(text, expecting, name):
     assert extract_name(text, expecting=expecting) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "expect", "field", "value"),
+    [
+        # "talk to someone about" a named eye problem is a visit, not the front desk
+        (
+            "My eye doctor said I'm starting to get cataracts and I'd like to talk to someone "
+            "about it.",
+            None,
+            "human",
+            False,
+        ),
+        (
+            "My eye doctor said I'm starting to get cataracts and I'd like to talk to someone "
+            "about it.",
+            None,
+            "book",
+            True,
+        ),
+        ("I'd like to talk to someone about my bill", None, "human", True),
+        # what only staff can act on is a message
+        (
+            "Hi, I'm running low on the glaucoma eye drops Dr. Whitfield prescribed and I need a "
+            "refill.",
+            None,
+            "callback",
+            True,
+        ),
+        ("I have a question for Dr. Chen about my surgery.", None, "callback", True),
+        # durations, "ago" and "whenever I read" are no time
+        ("My eyes have been red and itchy for about a week now.", None, "time", None),
+        ("I had cataract surgery three weeks ago.", None, "time", None),
+        ("I get headaches whenever I read.", None, "time", None),
+        ("Whenever the doctor is free, honestly.", "time", "time", "Whenever"),
+        # a day changed as a question; "instead" right after the new day
+        (
+            "The number is right. But wait, can we make it Thursday morning instead? Wednesdays "
+            "I watch my grandson.",
+            "anything_else",
+            "time",
+            "Thursday morning",
+        ),
+        (
+            "The number is right. But wait, can we make it Thursday morning instead?",
+            "anything_else",
+            "question",
+            False,
+        ),
+        # a price question beside a request is kept for staff
+        (
+            "How much is an eye exam if you don't have insurance? And how soon could you get me "
+            "in?",
+            None,
+            "question",
+            True,
+        ),
+        # a thing asked for leads the problem said after it
+        (
+            "I'd like a second opinion. Another doctor told me I need glaucoma surgery.",
+            None,
+            "reason",
+            "a second opinion, Another doctor told me I need glaucoma surgery",
+        ),
+        (
+            "Hi, this is Marcus Bell. I need a regular eye exam at your South Austin office.",
+            None,
+            "reason",
+            "a regular eye exam",
+        ),
+        # a spelled word where no name was asked, for the flow to compare with the name
+        (
+            "Sorry, Katherine is with a K. K A T H E R I N E. And the insurance is Aetna.",
+            "insurance",
+            "spelled",
+            "Katherine",
+        ),
+    ],
+)
+def test_eighth_batch_phrasings(text, expect, field, value):
+    assert getattr(understand(PROFILE, text, expect=expect), field) == value
+
+
+def test_two_questions_in_one_turn_get_both_answers():
+    u = understand(
+        PROFILE, "What's the address of your downtown Austin office? And is there parking?"
+    )
+    assert "Congress" in u.answer.text and len(u.more_answers) == 1
+    assert "parking" in u.more_answers[0].text
+
+
+@pytest.mark.parametrize(
+    ("text", "spelled"),
+    [
+        ("Sorry, Katherine is with a K. K A T H E R I N E.", "Katherine"),
+        ("Oh, sorry. Haddad. H A D D A D.", "Haddad"),
+        ("a a r o n", "Aaron"),
+    ],
+)
+def test_a_letter_named_before_a_spelling_is_not_spelled_twice(text, spelled):
+    assert spelled_word(text) == spelled

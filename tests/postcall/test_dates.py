@@ -77,6 +77,11 @@ FRI = datetime(2026, 11, 20, 9, 0, tzinfo=ZoneInfo(NY))
         ("Tuesday or Wednesday", SAT, None),
         ("", SAT, None),
         ("afternoons", SAT, None),
+        # a vague word beside a named date is about the time of day
+        ("December 3rd, anytime after 2", SAT, date(2026, 12, 3)),
+        ("the 12th, anytime", SAT, date(2026, 12, 12)),
+        ("any weekday in December", SAT, None),
+        ("next week sometime", SAT, None),
     ],
 )
 def test_resolve_date(text, now, expected):

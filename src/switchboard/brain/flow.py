@@ -31,7 +31,7 @@ from switchboard.brain.replies import (
     safe_caller_words,
     unforbidden,
 )
-from switchboard.brain.text import normalize
+from switchboard.brain.text import fuzzy_score, normalize
 from switchboard.brain.understanding import Understanding, understand
 from switchboard.common_names import is_common_first_name, is_common_surname
 from switchboard.postcall.dates import resolve_date
@@ -116,6 +116,7 @@ class FlowState:
     expect: str | None = None
     prompt: str = ""  # the last question asked, to repeat after a detour
     last_said: str = ""  # the agent's last reply, said again when the caller asks
+    name_said: bool = False  # the agent has said the caller's first name back
     insurance_asked: bool = False
     phone_stated: bool = False  # the number was read back; the next utterance may correct it
     pending_fact: str | None = None  # hours/address/phone asked before an office was named
@@ -370,7 +371,13 @@ def _ask(
     prompt = profile.phrases.ask_anything_else if expect == "anything_else" else question
     state = _settle(replace(state, expect=expect, prompt=prompt))
     if state.mode == "wrap_up" and not was_wrapping and not keep_ack:
-        ack = ""  # the recap restates everything; keep the turn to two sentences
+        # The recap restates everything; keep the turn short. A name given with everything
+        # else in one breath is thanked, so the caller hears it was taken.
+        ack = ""
+        if thanks and not state.name_said and first not in question:
+            # one sentence with the recap ("Thank you, Marcus; I've noted …"): a turn stays
+            # within two sentences
+            question = f"{thanks.rstrip('.')}; {question}"
     if first and ack == thanks and first in question:
         ack = ""  # the question already says the name
     text = f"{ack} {question}".strip() if ack else question
@@ -390,6 +397,24 @@ def _goodbye(
 
 
 # --- facts -----------------------------------------------------------------------------------
+
+
+def _respelled_name(req: CallRequest, u: Understanding) -> dict[str, str] | None:
+    """The name part a spelling said later corrects (the one it sounds like), or None."""
+    if not u.spelled or u.name or u.last_name:
+        return None
+    scores = {
+        part: fuzzy_score(u.spelled.lower(), value.lower())
+        for part, value in (("first_name", req.first_name), ("last_name", req.last_name))
+        if value and value.lower() != u.spelled.lower()
+    }
+    if not scores:
+        return None
+    part = max(scores, key=lambda k: scores[k])
+    return {part: u.spelled} if scores[part] >= _RESPELL_MIN_SCORE else None
+
+
+_RESPELL_MIN_SCORE = 75.0
 
 
 def _apply_facts(
@@ -451,6 +476,13 @@ def _apply_facts(
     if u.last_name and req.first_name:
         req = replace(req, last_name=u.last_name, patient_name=f"{req.first_name} {u.last_name}")
         acks.append(fill(phrases.thank_name, first_name=req.first_name))
+        changed = True
+    respelled = _respelled_name(req, u)
+    if respelled is not None:
+        # "Sorry, Katherine is with a K. K A T H E R I N E.", at any later question.
+        req = replace(req, **respelled)
+        req = replace(req, patient_name=f"{req.first_name} {req.last_name}".strip())
+        acks.append(phrases.noted_correction)
         changed = True
     # "That's the house phone, yes. That's all, thank you." heard as "that's a how stone vsp
     # that's all thank you": a plan in a goodbye after the recap is the recognizer's too.
@@ -528,7 +560,7 @@ def _handle_question(
         state = replace(state, answered=state.answered + 1)
         if answer.kind in ("hours", "address", "phone") and u.office:
             state = replace(state, discussed_office_id=u.office.office_id)
-        return state, answer.text
+        return state, " ".join([answer.text, *(more.text for more in u.more_answers)])
     question = safe_caller_words(u.text.strip())
     return replace(state, questions=[*state.questions, question]), phrases.question_noted
 
@@ -542,7 +574,9 @@ def step(
     """Take one caller utterance; None means say nothing (fillers, empty text, call over)."""
     state, reply = _step(profile, state, utterance)
     if reply is not None:
-        state = replace(state, last_said=reply.text)
+        first = state.request.first_name
+        said = state.name_said or bool(first and first in reply.text)
+        state = replace(state, last_said=reply.text, name_said=said)
     return state, reply
 
 
@@ -620,11 +654,13 @@ def _step(
         u.wrong_number
         and not u.has_facts
         and not just_read_back  # "that's the wrong number" corrects the read-back
-        and state.mode in ("open", "booking", "wrap_up")
+        and state.mode in ("open", "booking", "message", "wrap_up")
         and not (state.request.patient_name or state.request.office_id)
     ):
         # Nothing said so far was meant for this business: no question or message is kept.
-        return _goodbye(profile, replace(state, questions=[], message="", answered=0, mode="open"))
+        req = replace(state.request, reason="")
+        state = replace(state, request=req, questions=[], message="", answered=0, mode="open")
+        return _goodbye(profile, state)
     if (
         wrap
         and nothing_new

@@ -111,7 +111,8 @@ def title_name(word: str) -> str:
 
 def spelled_word(text: str) -> str | None:
     """A word spelled out letter by letter ("T H O M P S O N" → "Thompson"), or None."""
-    low = text.lower()
+    # "Katherine is with a K. K A T H E R I N E": the letter named first is not spelled twice
+    low = re.sub(r"(?<!\b[a-z] )\b(?:with )?an? ([a-z])[.,]?\s+(?=\1\b)", "", text.lower())
     best = None
     for match in _SPELLED_RE.finditer(low):
         letters = re.sub(r"[^a-z]", "", match.group(0))

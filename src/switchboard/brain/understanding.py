@@ -121,6 +121,11 @@ _HUMAN_RE = re.compile(
     r"put me through|get me " + _PERSON + r"|representative|operator|real person|live person|"
     r"actual person|human being|agent please)\b"
 )
+#: Someone to talk to about an eye problem: a doctor's visit when the words name one.
+_CONSULT_RE = re.compile(
+    r"\b(?:talk|speak) (?:to|with) (?:someone|somebody|a doctor|the doctor|an? eye doctor|a "
+    r"specialist) (?:about|regarding)\b"
+)
 _ROBOT_RE = re.compile(
     r"\b(?:robot|machine|computer|a bot|bot|an ai|artificial|automated|recording|real person|"
     r"real human|a human|a person|human being)\b"
@@ -181,6 +186,10 @@ _CHANGE_RE = re.compile(
 #: "Could someone call me back?": a message for staff, unless it is about booking a visit.
 _CALLBACK_RE = re.compile(
     r"\b(?:call me back|calls? back|callback|give me a call|get back to me|"
+    # what only staff or a doctor can act on: a refill, a question or message for the doctor
+    r"refill|refilled|(?:renew|renewal of) (?:my |the |her |his )?(?:prescription|drops|"
+    r"medication)|(?:question|message) for (?:the doctor|my doctor|dr\.? [a-z]+|doctor [a-z]+|"
+    r"him|her)|"
     r"(?:someone|somebody|doctor|nurse|staff|office) (?:to |could |can |would )?call me)\b"
 )
 #: The caller calling again themselves: "I'll think about it and call back" asks for nothing.
@@ -532,6 +541,11 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
             t, words[i - 1] if i else None, words[i + 1] if i + 1 < len(words) else None
         )
         and not _is_duration(words, i)
+        and not (i + 1 < len(words) and words[i + 1] == "ago")  # "three weeks ago"
+        # "whenever I read": a clause, not a time ("whenever you have something" is one)
+        and not (
+            words[i] == "whenever" and i + 1 < len(words) and words[i + 1] in _CLAUSE_SUBJECTS
+        )
         # "before school starts" said in passing is a deadline; asked for, "after school"
         # is the time
         and (expecting or words[i] not in ("school", "work"))
@@ -575,17 +589,20 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
     # "Tuesday morning. Actually, make that Wednesday morning": the time after the last
     # correction is the one meant.
     fix = _last_correction(words)
+    instead: list[int] | None = None
     if fix is not None and words[fix] == "instead":
-        # "Wednesday afternoon. No, wait … Thursday afternoon instead": the piece before a
-        # closing "instead" is the correction; "Tuesday instead of Wednesday" keeps Tuesday.
-        earlier = [c for c in clusters if c[1] < fix]
+        # "Wednesday afternoon. No, wait … Thursday afternoon instead": the piece right before
+        # "instead" is the correction (what follows says why: "Wednesdays I watch my
+        # grandson"); "Tuesday instead of Wednesday" keeps Tuesday.
         if fix + 1 < len(words) and words[fix + 1] == "of":
             clusters = [c for c in clusters if c[0] != fix + 2]
             fix = None
-        elif len(earlier) >= 2 and not any(c[0] > fix for c in clusters):
-            fix = earlier[-1][0] - 1
+        else:
+            instead = next((c for c in clusters if c[1] == fix - 1), None)
     after = [c for c in clusters if fix is not None and c[0] > fix]
-    if after and any(c[0] < fix for c in clusters):
+    if instead is not None:
+        chosen = [instead]
+    elif after and any(c[0] < fix for c in clusters):
         chosen = after[:1]
     elif expecting:
         # The answer to "what day and time?" may hold more than one piece, with words
@@ -641,11 +658,22 @@ def _without_repeats(words: list[str], clusters: list[list[int]]) -> list[list[i
 def _is_duration(words: list[str], i: int) -> bool:
     """ "(for) two weeks" says how long something has lasted, not when to come in ("my eye's
     been twitching for like two weeks"); "in two weeks" stays a time."""
-    return (
-        words[i] in ("week", "weeks", "day", "days")
-        and i >= 2
-        and words[i - 2] in ("for", "like", "past", "last", "over")
-    )
+    if words[i] not in ("week", "weeks", "day", "days"):
+        return False
+    j = i - 1
+    while j >= 0 and (words[j] in _DURATION_AMOUNTS or _is_clock_word(words[j])):
+        j -= 1  # "for about a week", "for the past couple of days"
+    return j >= 0 and j < i - 1 and words[j] in ("for", "like", "past", "last", "over")
+
+
+_PRICE_RE = re.compile(r"\b(?:how much|cost|costs|price|prices|charge|fee)\b")
+#: A day changed in the form of a question.
+_TIME_CHANGE_ASK_RE = re.compile(
+    r"\b(?:make it|make that|change it to|change that to|move it to|switch it to|instead)\b"
+)
+_CLAUSE_SUBJECTS = frozenset("i i'm my we she he they it it's".split())
+#: Words between "for" and "week(s)"/"day(s)" in a duration.
+_DURATION_AMOUNTS = frozenset("a an about around almost nearly like couple of few the".split())
 
 
 def _without_restated_exceptions(words: list[str], clusters: list[list[int]]) -> list[list[int]]:
@@ -909,6 +937,15 @@ _WANTS_A_RE = re.compile(
 )
 
 
+def _said_before(text: str, first: str, second: str) -> bool:
+    """Is ``first`` said, apart from ``second``, before it in ``text``?"""
+    a, b = normalize(first), normalize(second)
+    if a in b or b in a:
+        return False
+    low = normalize(text)
+    return 0 <= low.find(a) < low.find(b)
+
+
 def _describes_problem(clause: str) -> bool:
     """Does ``clause`` describe a problem ("they've been really sensitive to light lately")?"""
     low = normalize(clause)
@@ -998,6 +1035,7 @@ class Understanding:
     question: bool = False
     question_kind: str | None = None  # insurance | availability | None
     answer: Answer | None = None
+    more_answers: tuple[Answer, ...] = ()  # "… And is there parking?": the other questions'
     yes: bool | None = None
     done: bool = False  # "that's all", "no thanks", "bye"
     ack_only: bool = False  # "okay", "thank you", nothing more
@@ -1009,6 +1047,7 @@ class Understanding:
     phone: str | None = None
     time: str | None = None
     reason: str | None = None
+    spelled: str | None = None  # a word spelled out where no name was asked ("K A T H …")
 
     @property
     def has_facts(self) -> bool:
@@ -1045,6 +1084,27 @@ def _is_wrong_number(low: str) -> bool:
         and sorry.group(1) not in _NUMBER_OWNERS
         and not extract_phone(low)
     )
+
+
+def _more_answers(
+    profile: BusinessProfile, text: str, answer: Answer, *, office_id: str | None
+) -> tuple[Answer, ...]:
+    """Answers to the other questions of a turn that asks two ("What's the address of your
+    downtown Austin office? And is there parking?"), told apart by typed question marks."""
+    asked = [p for p in re.findall(r"[^.!?]+\?", text)]
+    if len(asked) < 2:
+        return ()
+    found: list[Answer] = []
+    for sentence in asked:
+        other = answer_question(profile, sentence, office_id=office_id)
+        if (
+            other is not None
+            and not other.needs_office
+            and other.text != answer.text
+            and all(other.text != f.text for f in found)
+        ):
+            found.append(other)
+    return tuple(found[:1])
 
 
 def _reason_beside_question(profile: BusinessProfile, text: str) -> str | None:
@@ -1214,6 +1274,11 @@ def _understand(
         question = len(low.split()) >= 3 and opens_with_question(text)
     robot = bool(_ROBOT_RE.search(low) and _ROBOT_Q_RE.search(low) and not _WANT_RE.search(low))
     human = bool(_HUMAN_RE.search(low)) and not robot
+    consult = bool(_CONSULT_RE.search(low)) and reason_is_known(profile, text)
+    if consult:
+        # "I'm starting to get cataracts and I'd like to talk to someone about it": a visit
+        # with a doctor, not the front desk.
+        human = False
     identity = not robot and _is_identity_check(profile, low)
     repeat = bool(_REPEAT_RE.search(low)) and len(low.split()) <= 12
     if identity or repeat:
@@ -1231,11 +1296,14 @@ def _understand(
                 name, last_name = full, None
     else:
         name = extract_name(text, expecting=expect == "name" and not question)
+    respelled = None
     if name is None and last_name is None and expect not in _NAME_KINDS:
         spelled = spelled_word(text)
         if spelled and re.search(r"\blast name\b", low):
             # "Sorry, my last name is actually spelled S M Y T H": a correction, any time.
             last_name = spelled
+        elif spelled and len(spelled) >= 4:
+            respelled = spelled  # the flow compares it with the name it has
     name_words = frozenset(normalize(name.full).split()) if name else frozenset()
     if last_name:
         name_words = frozenset(normalize(last_name).split())
@@ -1305,16 +1373,21 @@ def _understand(
         # the caller describes is the reason, in words no vocabulary lists.
         reason = _described_problem(text)
     wants = None
-    if reason is None and expect in (None, "anything_else") and not question:
-        # "I would like a second opinion on a diagnosis": a thing asked for is the reason.
+    if expect in (None, "anything_else") and not question:
+        # "I would like a second opinion on a diagnosis": a thing asked for is the reason;
+        # said before the problem ("I'd like a second opinion. Another doctor told me I need
+        # glaucoma surgery.") it leads it.
         wants = _thing_asked_for(text)
-        reason = wants
+        if reason is None:
+            reason = wants
+        elif wants and _said_before(text, wants, reason):
+            reason = f"{wants}, {reason}"
     if reason:
         reason = _without_other_facts(profile, reason, name=name, insurance=insurance)
     if reason:
         for piece in removals:
             pattern = re.compile(
-                r"\s*(?:\b(?:at|in|on|for|near)\s+(?:the\s+|our\s+|my\s+)?)?"
+                r"\s*(?:\b(?:at|in|on|for|near)\s+(?:the\s+|our\s+|your\s+|my\s+)?)?"
                 + re.escape(piece)
                 + r"(?:\s+office)?",
                 re.IGNORECASE,
@@ -1333,6 +1406,8 @@ def _understand(
             name = None
         if last_name and normalize(last_name) in said and normalize(insurance.value) in said:
             last_name = None
+    if question and time and _TIME_CHANGE_ASK_RE.search(low):
+        question = False  # "Can we make it Thursday morning instead?" changes the day
     question_kind = classify_question(text) if question else None
     if question and question_kind is None and time and _ANYTHING_AT_RE.search(low):
         # "Do you have anything Thursday afternoon?", "Is there anything early, like eight
@@ -1350,9 +1425,19 @@ def _understand(
         if _INSURANCE_ASK_RE.search(low):
             question_kind = "insurance"
     answer = None
+    more: tuple[Answer, ...] = ()
     if question and question_kind is None:
-        answer = answer_question(profile, text, office_id=office.office_id if office else office_id)
-    if question and answer is None and question_kind is None and _booking_words(low):
+        about = office.office_id if office else office_id
+        answer = answer_question(profile, text, office_id=about)
+        if answer is not None:
+            more = _more_answers(profile, text, answer, office_id=about)
+    if (
+        question
+        and answer is None
+        and question_kind is None
+        and _booking_words(low)
+        and not _PRICE_RE.search(low)  # "how much is an exam? how soon could you get me in?"
+    ):
         question = False  # "can I come in for an exam?" is a request, not a question
     if question and not emergency:
         # A question is not a reason, an insurance plan or a day (unless it names one).
@@ -1375,7 +1460,10 @@ def _understand(
         and not _booking_words(low)
     )
     book = (
-        bool(_booking_words(low)) or question_kind == "availability" or bool(wants and reason)
+        bool(_booking_words(low))
+        or question_kind == "availability"
+        or bool(wants and reason)
+        or consult
     ) and not change
     if book and question and answer is not None and not _BOOK_VERB_RE.search(low):
         # "What do I need to bring to my first eye appointment?" asks about a visit; it
@@ -1414,6 +1502,8 @@ def _understand(
         question=question,
         question_kind=question_kind,
         answer=answer,
+        more_answers=more,
+        spelled=respelled,
         yes=said_yes_no,
         done=done,
         ack_only=ack_only,

@@ -291,7 +291,10 @@ def resolve_date(text: str, *, now: datetime, timezone: str) -> date | None:
         return _dateparser_fallback(text, now=now, timezone=timezone)
     if len(set(found)) != 1:
         return None
-    if _VAGUE.search(low) and not re.search(rf"\b({_WEEKDAY_RE}|tomorrow|today)\b", low):
+    # "Tuesday, any time", "December 3rd, anytime after 2": a vague word beside a named day
+    # is about the time of day.
+    named_day = rf"\b(?:{_WEEKDAY_RE}|tomorrow|today|{_MONTH_RE})\b|\b\d{{1,2}}(?:st|nd|rd|th)\b"
+    if _VAGUE.search(low) and not re.search(named_day, low):
         return None
     return found[0]
 
