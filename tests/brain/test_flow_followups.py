@@ -380,3 +380,26 @@ def test_a_wrong_number_after_a_message_was_started_keeps_nothing():
         ]
     )
     assert state.ended and state.outcome == "no_request" and state.request.reason == ""
+
+
+def test_a_cancellation_after_the_request_is_a_message_beside_it():
+    recap = [
+        "I need to make an appointment for a diabetic eye exam.",
+        "Hialeah.",
+        "Luis Camacho.",
+        "Medicaid.",
+        "Tuesday morning.",
+    ]
+    state, replies = play_flow(
+        [
+            *recap,
+            "Yes, that's my number. And one more thing, my wife has an appointment this "
+            "Thursday that I need to cancel, she can't make it.",
+            "Her name's Marisol Camacho, it was Thursday at two.",
+            "No, that's everything, thank you.",
+        ]
+    )
+    req = state.request
+    assert (req.patient_name, req.preferred_time) == ("Luis Camacho", "Tuesday morning")
+    assert "cancel" in state.message and "Marisol Camacho" in state.message
+    assert state.outcome == "request_captured" and state.ended

@@ -1373,3 +1373,51 @@ def test_two_questions_in_one_turn_get_both_answers():
 )
 def test_a_letter_named_before_a_spelling_is_not_spelled_twice(text, spelled):
     assert spelled_word(text) == spelled
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a surname said first, then marked with "last name"
+        ("Johnson, Tyrell. Last name Johnson.", PersonName("Tyrell", "Johnson")),
+        ("It's Garcia, Maria. Last name Garcia.", PersonName("Maria", "Garcia")),
+        # a false start cut by a dash
+        ("Olivia Hart\u2014 sorry, Olivia Hartman.", PersonName("Olivia", "Hartman")),
+        # a title's period ends no clause
+        ("Her name is Mrs. Carmen Ortiz.", PersonName("Carmen", "Ortiz")),
+    ],
+)
+def test_ninth_batch_names(text, name):
+    assert extract_name(text, expecting=True) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "expect", "field", "value"),
+    [
+        # a part of the plan's name at the name question is the plan, not a name
+        ("United, like I said.", "name", "name", None),
+        ("Maria Davis", "name", "name", PersonName("Maria", "Davis")),
+        # a check on the answer just given asks nothing for staff
+        ("Pinecrest, is that okay? That's closest to her.", "office", "question", False),
+        ("Three thirty on a Thursday, does that work?", "time", "question", False),
+        ("Is that okay if I bring my son?", None, "question", True),
+        # a filler "I mean" between a day and a part of the day replaces nothing
+        (
+            "Monday or Tuesday, I mean, like late morning is best for me.",
+            "time",
+            "time",
+            "Monday or Tuesday, late morning",
+        ),
+        (
+            "Tuesday morning. Actually, make that Wednesday morning.",
+            "time",
+            "time",
+            "Wednesday morning",
+        ),
+        # the plan's own words name no reason
+        ("Sorry, okay, I'm back. The insurance is Davis Vision.", "insurance", "reason", None),
+        ("blurry vision, I have Davis Vision", None, "reason", "blurry vision"),
+    ],
+)
+def test_ninth_batch_phrasings(text, expect, field, value):
+    assert getattr(understand(PROFILE, text, expect=expect), field) == value

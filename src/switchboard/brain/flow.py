@@ -117,6 +117,7 @@ class FlowState:
     prompt: str = ""  # the last question asked, to repeat after a detour
     last_said: str = ""  # the agent's last reply, said again when the caller asks
     name_said: bool = False  # the agent has said the caller's first name back
+    message_after_request: bool = False  # a message left once the request was complete
     insurance_asked: bool = False
     phone_stated: bool = False  # the number was read back; the next utterance may correct it
     pending_fact: str | None = None  # hours/address/phone asked before an office was named
@@ -711,6 +712,22 @@ def _step(
     # Reschedule / cancel / "have someone call me back": a message for staff.
     # "Call me back on my cell, it's …" gives a number; it asks for no other message.
     wants_message = u.change or (u.callback and not u.phone and state.mode in ("open", "wrap_up"))
+    if wants_message and state.mode == "wrap_up" and state.request.complete:
+        # "… one more thing, my wife has an appointment this Thursday that I need to
+        # cancel": a message beside the request, which stays as it was.
+        state = _with_message(state, safe_caller_words(u.text.strip()))
+        state = replace(state, message_after_request=True, not_understood=0)
+        return _ask(profile, state, phrases.message_noted)
+    if (
+        state.message_after_request
+        and state.mode == "wrap_up"
+        and u.has_facts
+        and not (u.correction or u.question or u.done)
+    ):
+        # "Her name's Marisol Camacho, it was Thursday at two.": about the message, not a
+        # change to the request.
+        state = _with_message(state, safe_caller_words(u.text.strip()))
+        return _ask(profile, replace(state, not_understood=0), phrases.message_noted)
     if wants_message and state.mode in ("open", "wrap_up", "booking"):
         said = safe_caller_words(u.text.strip())
         detailed = len(said.split()) > 5

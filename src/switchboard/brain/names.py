@@ -190,6 +190,10 @@ def _leading_name(text: str, low: str, *, spelled: bool) -> list[str] | None:
     return found
 
 
+#: Where a clause ends in typed text; a title's period ("Mrs. Carmen Ortiz") ends none.
+_CLAUSE_END = r"(?<![Dd]r)(?<![Mm]r)(?<![Mm]rs)(?<![Mm]s)[.,;!?]+"
+
+
 def _clause_after(text: str, low: str, cue: re.Match[str]) -> list[str]:
     """The words after a name cue, up to the end of its clause in the original text ("This is
     Harold Feinberg speaking. Now, my daughter …" → harold feinberg speaking)."""
@@ -197,7 +201,7 @@ def _clause_after(text: str, low: str, cue: re.Match[str]) -> list[str]:
     said = cue.group(0).split()
     # "Well, this is …": the stray word the cue may start with can sit in the clause before
     for cue_words in (said, said[1:]) if len(said) > 2 else (said,):
-        for clause in re.split(r"[.,;!?]+", text):
+        for clause in re.split(_CLAUSE_END, text):
             clause_words = normalize(clause).split()
             for i in range(len(clause_words) - len(cue_words) + 1):
                 if clause_words[i : i + len(cue_words)] == cue_words:
@@ -245,7 +249,7 @@ _RESTATE_LEAD_RE = re.compile(
 def _restated_name(text: str) -> PersonName | None:
     """The last sentence that is nothing but a first and last name, when the caller corrects
     the name they opened with (text with punctuation only: a recognizer gives none)."""
-    sentences = re.split(r"[.!?;]+", text)
+    sentences = re.split(r"[.!?;\u2014]+|\s--?\s|--", text)  # "Olivia Hart— sorry, Olivia Hartman"
     if len(sentences) < 2 or not _RESTATE_RE.search(normalize(text)):
         return None
     for sentence in reversed(sentences[1:]):
@@ -336,6 +340,9 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
     elif cue is None:
         return None
     if not found:
+        restated = _restated_name(text) if expecting else None
+        if restated is not None:
+            return restated  # "Olivia Hart— sorry, Olivia Hartman."
         if spelled and expecting:
             return PersonName(spelled)
         return None
@@ -346,7 +353,14 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
         name = _restated_name(text) or name
     stated_last = _LAST_NAME_CUE_RE.search(low)
     if stated_last and stated_last.group(1) not in NOT_NAME:
-        name = PersonName(name.first, title_name(stated_last.group(1)))
+        last = title_name(stated_last.group(1))
+        said = low.split()
+        nxt = said.index(last.lower()) + 1 if last.lower() in said else len(said)
+        if name.first == last and nxt < len(said) and said[nxt] not in NOT_NAME:
+            # "Johnson, Tyrell. Last name Johnson.": said last name first
+            name = PersonName(title_name(said[nxt]), last)
+        else:
+            name = PersonName(name.first, last)
     if spelled:
         # Spelling is authoritative: it replaces the word it spells (or the last name).
         if name.last and spelled.lower().startswith(name.last.lower()[:2]):

@@ -600,9 +600,14 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         else:
             instead = next((c for c in clusters if c[1] == fix - 1), None)
     after = [c for c in clusters if fix is not None and c[0] > fix]
+    before = [c for c in clusters if fix is not None and c[0] < fix]
     if instead is not None:
         chosen = [instead]
-    elif after and any(c[0] < fix for c in clusters):
+    elif after and before and not (_kinds(words, after[0]) & _kinds(words, before[-1])):
+        # "Monday or Tuesday, I mean, like late morning": the later piece adds a part of the
+        # day to the days; it replaces nothing
+        chosen = [before[-1], after[0]]
+    elif after and before:
         chosen = after[:1]
     elif expecting:
         # The answer to "what day and time?" may hold more than one piece, with words
@@ -641,6 +646,27 @@ _ASKED_TIME_PHRASE_RE = re.compile(
 )
 
 
+_DAY_PART_WORDS = frozenset(
+    "morning mornings afternoon afternoons evening evenings noon midday lunch lunchtime "
+    "o'clock".split()
+)
+
+
+def _kinds(words: list[str], piece: list[int]) -> set[str]:
+    """What a time piece names: a day, a part of the day, a clock time."""
+    kinds = set()
+    for w in words[piece[0] : piece[1] + 1]:
+        if w.rstrip("s") in _WEEKDAYS or w in ("today", "tomorrow", "weekday", "weekdays", "week"):
+            kinds.add("day")
+        elif w in _DAY_PART_WORDS:
+            kinds.add("part")
+        elif _is_clock_word(w):
+            kinds.add("clock")
+        elif w in _MONTHS or w in _ORDINALS:
+            kinds.add("day")
+    return kinds
+
+
 def _without_repeats(words: list[str], clusters: list[list[int]]) -> list[list[int]]:
     """Drop a later piece that says again what an earlier one said ("Thursdays are best. My
     daughter drives me on Thursdays.")."""
@@ -666,6 +692,11 @@ def _is_duration(words: list[str], i: int) -> bool:
     return j >= 0 and j < i - 1 and words[j] in ("for", "like", "past", "last", "over")
 
 
+_TAG_QUESTION_RE = re.compile(
+    r"[,.]?\s*\b(?:is that|is this|would that be|does that|would that|will that|that) "
+    r"(?:ok|okay|alright|all right|fine|good|work|works)(?: for you)?\s*\?",
+    re.IGNORECASE,
+)
 _PRICE_RE = re.compile(r"\b(?:how much|cost|costs|price|prices|charge|fee)\b")
 #: A day changed in the form of a question.
 _TIME_CHANGE_ASK_RE = re.compile(
@@ -1263,7 +1294,9 @@ def _understand(
     if is_filler_only(text, profile.fillers_for(language)):
         return Understanding(text=text, filler_only=True)
     low = normalize(text)
-    question = is_question(text)
+    # "Pinecrest, is that okay?", "Thursday at three thirty, does that work?": a check on
+    # the answer just given, not a question for staff.
+    question = is_question(_TAG_QUESTION_RE.sub(".", text))
     if question and expect in _ANSWER_KINDS and not asks_in_words(text):
         # A rising voice on an answer to the question just asked ("After school? Like
         # four-ish.", "Kendall?") answers it.
@@ -1363,6 +1396,12 @@ def _understand(
     reason = extract_reason(profile, text, expecting=expect == "reason" and not question)
     if reason and office and normalize(reason) == normalize(office.heard):
         reason = None
+    if reason and insurance is not None and insurance.matched:
+        # "The insurance is Davis Vision": the plan's own words ("vision") name no reason
+        plan_words = set(normalize(insurance.value).split())
+        rest = " ".join(w for w in normalize(reason).split() if w not in plan_words)
+        if not reason_is_known(profile, rest):
+            reason = None
     if reason and not reason_is_known(profile, reason):
         # A reason taken only because it was asked for must not be another fact ("she
         # doesn't have insurance, we'll pay cash" is a plan, however it is said).
@@ -1400,8 +1439,10 @@ def _understand(
         plan = normalize(insurance.value)
         # "it's through eyemed" is a plan, not the caller "Through Eyemed" (but "Maria Davis"
         # with Davis Vision stays a name: the whole plan must be inside the name).
-        if name is not None and any(
-            f" {p} " in f" {normalize(name.full)} " for p in (plan, plan.replace(" ", ""))
+        if name is not None and (
+            any(f" {p} " in f" {normalize(name.full)} " for p in (plan, plan.replace(" ", "")))
+            # "United, like I said." for UnitedHealthcare: a name that is part of the plan
+            or (not name.last and normalize(name.first) in plan.replace(" ", ""))
         ):
             name = None
         if last_name and normalize(last_name) in said and normalize(insurance.value) in said:
