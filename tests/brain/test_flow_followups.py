@@ -403,3 +403,15 @@ def test_a_cancellation_after_the_request_is_a_message_beside_it():
     assert (req.patient_name, req.preferred_time) == ("Luis Camacho", "Tuesday morning")
     assert "cancel" in state.message and "Marisol Camacho" in state.message
     assert state.outcome == "request_captured" and state.ended
+
+
+def test_staff_notes_keep_a_message_that_is_not_the_reason():
+    from switchboard.brain.flow import staff_notes
+
+    recap = ["I need a diabetic eye exam.", "Hialeah.", "Luis Camacho.", "Medicaid.", "Tuesday."]
+    state, _ = play_flow([*recap, "Also my wife needs to cancel her appointment on Thursday."])
+    assert staff_notes(state) == [
+        "Message: Also my wife needs to cancel her appointment on Thursday."
+    ]
+    state, _ = play_flow(["I need to cancel my appointment on Monday at Kendall."])
+    assert staff_notes(state) == []  # the message is the reason staff read first

@@ -160,6 +160,16 @@ def start(profile: BusinessProfile, *, caller_id: str, now: datetime) -> tuple[F
     return state, _reply(profile, profile.greeting)
 
 
+def staff_notes(state: FlowState) -> list[str]:
+    """What the call keeps for staff beside the request: the questions noted, and a message
+    that is not already the request's reason ("my wife needs to cancel Thursday", left after
+    the request was complete)."""
+    notes = list(state.questions)
+    if state.message and state.message != state.request.reason:
+        notes.append(f"Message: {state.message}")
+    return notes
+
+
 def _outcome(state: FlowState) -> str:
     if state.transferred:
         return "transferred"

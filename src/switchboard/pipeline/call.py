@@ -27,6 +27,7 @@ from pipecat.workers.runner import WorkerRunner
 
 from switchboard.brain.answered import answers_question
 from switchboard.brain.dialogue import DialogueProcessor, state_as_dict
+from switchboard.brain.flow import staff_notes
 from switchboard.pipeline import call_metrics
 from switchboard.pipeline.call_record import CallRecordHooks, RecordWriter
 from switchboard.pipeline.echo_gate import EchoGate
@@ -329,7 +330,7 @@ class CallSession:
         info = self.info
         request = state_as_dict(state.request) if state is not None else None
         outcome = state.outcome if state is not None else None
-        questions = list(state.questions) if state is not None else None
+        questions = staff_notes(state) if state is not None else None
         metrics = self.metrics()
         ended_by = self._ended_by or "system"
         reason = self._end_reason or "unknown"

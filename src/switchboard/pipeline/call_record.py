@@ -14,6 +14,7 @@ from loguru import logger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from switchboard.brain.dialogue import state_as_dict
+from switchboard.brain.flow import staff_notes
 from switchboard.storage import repo
 from switchboard.storage.db import transaction
 
@@ -132,7 +133,7 @@ class CallRecordHooks:
         self.state = state
         request = state_as_dict(state.request)
         outcome = state.outcome
-        questions = list(state.questions)
+        questions = staff_notes(state)
         self._writer.submit(
             lambda s: repo.update_call(
                 s, call_sid=self._call_sid, request=request, outcome=outcome, questions=questions

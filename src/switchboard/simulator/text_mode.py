@@ -27,6 +27,7 @@ from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 from pipecat.workers.runner import WorkerRunner
 
 from switchboard.brain.dialogue import CallerSilentFrame, DialogueProcessor, state_as_dict
+from switchboard.brain.flow import staff_notes
 from switchboard.pipeline.call_record import CallRecordHooks, RecordWriter
 from switchboard.profiles import BusinessProfile
 from switchboard.simulator.report import StepLog
@@ -193,7 +194,7 @@ async def run_text_call(
                 end_reason=reason,
                 outcome=state.outcome if state else None,
                 request=state_as_dict(state.request) if state else None,
-                questions=list(state.questions) if state else None,
+                questions=staff_notes(state) if state else None,
                 metrics={"duration_s": round(duration, 3), "mode": "text"},
             )
         )
