@@ -415,3 +415,18 @@ def test_staff_notes_keep_a_message_that_is_not_the_reason():
     ]
     state, _ = play_flow(["I need to cancel my appointment on Monday at Kendall."])
     assert staff_notes(state) == []  # the message is the reason staff read first
+
+
+@pytest.mark.parametrize(
+    ("after_recap", "office_id"),
+    [
+        ("no i'm austin", "hialeah"),  # "No, I'm all set.", as heard
+        ("No, Kendall.", "kendall"),
+        ("no it's kendall", "kendall"),
+    ],
+)
+def test_after_the_recap_no_and_a_place_changes_the_office_only_side_by_side(
+    after_recap, office_id
+):
+    state, _ = play_flow([*_TO_RECAP, after_recap])
+    assert state.request.office_id == office_id

@@ -1421,3 +1421,25 @@ def test_ninth_batch_names(text, name):
 )
 def test_ninth_batch_phrasings(text, expect, field, value):
     assert getattr(understand(PROFILE, text, expect=expect), field) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "emergency"),
+    [
+        # the h8 audio run: the eye misheard, what the injury does said
+        (
+            "my dry and my son just got bleach splashed in is my like my which cleaner the "
+            "better um is screening betty burns what do i do",
+            True,
+        ),
+        (
+            "i was grinding some little in the garage without goggles him by think there's "
+            "something stuck in my life it really hurts him bike and keep it open",
+            True,
+        ),
+        ("I had a knee injury and it hurts", False),
+        ("my eyes are dry and burning", False),
+    ],
+)
+def test_a_sign_with_its_eye_misheard_counts_when_the_injury_is_described(text, emergency):
+    assert is_emergency(PROFILE, text) is emergency

@@ -461,7 +461,7 @@ def _apply_facts(
         # number" heard as "it's miami") than a change of mind: a change says so.
         state.mode == "wrap_up"
         and req.office_id
-        and not (u.correction or _OFFICE_CHANGE_RE.search(normalize(u.text)))
+        and not (u.correction or _says_office_change(u))
     ) or (asked_about and req.office_id)
     if (
         u.office
@@ -855,7 +855,18 @@ _ASKS_MORE_RE = re.compile(r"\b(?:but|and also|one more|another|wait|actually|qu
 _TIME_CHANGE_RE = re.compile(
     r"\b(?:actually|instead|rather|better|prefer|make it|make that|change|move|switch|but)\b"
 )
-_OFFICE_CHANGE_RE = re.compile(r"^no\b|\b(?:office|location|the one in|instead|rather)\b")
+_OFFICE_CHANGE_RE = re.compile(r"\b(?:office|location|the one in|instead|rather)\b")
+
+
+def _says_office_change(u: Understanding) -> bool:
+    """Does the caller say the office changes ("No, Kendall.", "Kendall would be better
+    instead"), not just name a place ("No, I'm all set" heard "no i'm austin")?"""
+    low = normalize(u.text)
+    if _OFFICE_CHANGE_RE.search(low):
+        return True
+    heard = normalize(u.office.heard) if u.office else ""
+    change = rf"no (?:the |it's |i said |i meant )?{re.escape(heard)}\b"
+    return bool(heard) and bool(re.match(change, low))
 _CLOSING_WORDS = frozenset({"okay", "ok", "bye", "goodbye", "thanks", "thank"})
 # ... unless the caller is going on: "okay, wait", "okay, one more thing", "okay, and also"
 _GOING_ON_WORDS = frozenset({"wait", "more", "another", "also", "actually", "question", "but"})

@@ -412,7 +412,28 @@ def is_emergency(profile: BusinessProfile, text: str) -> bool:
         rest = [h for w, h in zip(words, heard, strict=True) if w not in _BODY_WORDS]
         if len(rest) >= _SPECIFIC_SIGN_WORDS and all(rest):
             return True
+        # ... or when the caller says what it does to them: "my son just got bleach splashed
+        # in [his eye]", "there's something stuck in my [eye], it really hurts" (the eye
+        # misheard "is my", "life").
+        if (
+            rest
+            and all(rest)
+            and len(rest) < len(words)
+            and _INJURY_ACTION_RE.search(low)
+            and not _OTHER_BODY_RE.search(low)  # "I had a knee injury and it hurts"
+        ):
+            return True
     return False
+
+
+_OTHER_BODY_RE = re.compile(
+    r"\b(?:knee|knees|back|leg|legs|arm|arms|hand|hands|foot|feet|ankle|wrist|shoulder|neck|"
+    r"tooth|teeth|stomach|finger|toe|hip|ear|ears|skin|chest)\b"
+)
+#: What an injury does, said beside a sign whose body part went unheard.
+_INJURY_ACTION_RE = re.compile(
+    r"\b(?:splash|splashed|sprayed|squirted|hurts|hurting|burns|burning|stings|stinging)\b"
+)
 
 
 # --- day and time (kept verbatim) ----------------------------------------------------------
