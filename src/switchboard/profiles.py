@@ -231,6 +231,7 @@ class Phrases(_Model):
     )
     robot: str = "Yes, I'm {agent}, the practice's automated assistant."
     identity: str = "Yes, you've reached {business}."
+    hold: str = "Sure, take your time."
     dates_deferred: str = "Our staff will check availability and confirm a time when they call."
     # Call-level lines (the pipeline and telephony use these too).
     reprompt: str = "Are you still there?"

@@ -430,3 +430,15 @@ def test_after_the_recap_no_and_a_place_changes_the_office_only_side_by_side(
 ):
     state, _ = play_flow([*_TO_RECAP, after_recap])
     assert state.request.office_id == office_id
+
+
+@pytest.mark.parametrize(
+    "hold", ["Hold on one second, my kid's yelling.", "Oh hold on, let me grab my card."]
+)
+def test_hold_on_is_no_miss_and_the_question_stays_open(hold):
+    lines = ["I'd like an eye exam.", "Kendall.", "Maria Lopez.", hold]
+    state, replies = play_flow(lines)
+    assert replies[-1].text == "Sure, take your time. What insurance do you have, if any?"
+    assert replies[-1].expect == "insurance" and state.not_understood == 0
+    state, _ = play_flow([*lines, "Okay, I'm back. It's VSP."])
+    assert state.request.insurance == "VSP"

@@ -1443,3 +1443,17 @@ def test_ninth_batch_phrasings(text, expect, field, value):
 )
 def test_a_sign_with_its_eye_misheard_counts_when_the_injury_is_described(text, emergency):
     assert is_emergency(PROFILE, text) is emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "hold"),
+    [
+        ("Hold on one second, my kid's yelling.", True),
+        ("Hang on one sec, I'm merging.", True),
+        ("Oh hold on, let me grab my card, it's somewhere in my purse.", True),
+        ("I can hold the door for her", False),
+        ("Let me get an appointment", False),
+    ],
+)
+def test_the_caller_asking_for_a_moment(text, hold):
+    assert understand(PROFILE, text, expect="insurance").hold is hold

@@ -611,6 +611,11 @@ def _step(
         # "Sorry, could you say that again?": the last reply, word for word (a read-back
         # stays open for a correction).
         return state, _reply(profile, state.last_said, state.expect)
+    if u.hold and not (u.has_facts or u.emergency or u.human or u.question or u.done):
+        # "Hold on, let me grab my card": no miss; the question stays open for the answer.
+        # The question is said again after it, so the caller knows what to come back with.
+        text = f"{phrases.hold} {state.prompt}" if state.prompt else phrases.hold
+        return state, _reply(profile, text, state.expect)
     just_read_back = state.phone_stated
     low = u.text.lower()
     if just_read_back and not u.phone and _number_wrong(low):

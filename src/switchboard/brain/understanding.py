@@ -161,6 +161,14 @@ _REPEAT_RE = re.compile(
 )
 
 
+#: "Hold on one second", "let me grab my card": the caller needs a moment.
+_HOLD_RE = re.compile(
+    r"\b(?:hold on|hang on|one (?:sec|second|moment|minute)|just a (?:sec|second|moment|minute)|"
+    r"give me a (?:sec|second|moment|minute)|bear with me|let me (?:grab|get|find|look for|check) "
+    r"(?:my|the|it|that))\b"
+)
+
+
 def _is_identity_check(profile: BusinessProfile, low: str) -> bool:
     """Does the caller ask whether they reached this business ("is this the eye doctor's")?"""
     match = _IDENTITY_RE.match(low)
@@ -1080,6 +1088,7 @@ class Understanding:
     robot: bool = False
     identity: bool = False  # "is this the eye doctor's office?"
     repeat: bool = False  # "could you say that again?"
+    hold: bool = False  # "hold on one second, let me grab my card"
     change: bool = False  # reschedule or cancel: a message for staff
     callback: bool = False  # "could someone call me back?" (not about booking): a message
     wrong_number: bool = False  # "sorry, wrong number"
@@ -1335,6 +1344,7 @@ def _understand(
         human = False
     identity = not robot and _is_identity_check(profile, low)
     repeat = bool(_REPEAT_RE.search(low)) and len(low.split()) <= 12
+    hold = bool(_HOLD_RE.search(low)) and len(low.split()) <= 14
     if identity or repeat:
         question = False
     emergency = is_emergency(profile, text)
@@ -1557,6 +1567,7 @@ def _understand(
         robot=robot,
         identity=identity,
         repeat=repeat,
+        hold=hold,
         change=change,
         callback=callback,
         wrong_number=_is_wrong_number(low),
