@@ -872,6 +872,8 @@ def _says_office_change(u: Understanding) -> bool:
     heard = normalize(u.office.heard) if u.office else ""
     change = rf"no (?:the |it's |i said |i meant )?{re.escape(heard)}\b"
     return bool(heard) and bool(re.match(change, low))
+
+
 _CLOSING_WORDS = frozenset({"okay", "ok", "bye", "goodbye", "thanks", "thank"})
 # ... unless the caller is going on: "okay, wait", "okay, one more thing", "okay, and also"
 _GOING_ON_WORDS = frozenset({"wait", "more", "another", "also", "actually", "question", "but"})
