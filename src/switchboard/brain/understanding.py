@@ -1152,7 +1152,7 @@ def _more_answers(
 ) -> tuple[Answer, ...]:
     """Answers to the other questions of a turn that asks two ("What's the address of your
     downtown Austin office? And is there parking?"), told apart by typed question marks."""
-    asked = [p for p in re.findall(r"[^.!?]+\?", text)]
+    asked = re.findall(r"[^.!?]+\?", text)
     if len(asked) < 2:
         return ()
     found: list[Answer] = []
