@@ -1457,3 +1457,19 @@ def test_a_sign_with_its_eye_misheard_counts_when_the_injury_is_described(text, 
 )
 def test_the_caller_asking_for_a_moment(text, hold):
     assert understand(PROFILE, text, expect="insurance").hold is hold
+
+
+def test_splashed_standing_in_for_the_chemical_is_no_emergency():
+    # the final audio run: "Should I… I have Medicare" heard with a stray "splashed"
+    heard = (
+        "i need to come in for my glaucoma bay check up pressure i've got a teresa cash mondays "
+        "beverly should i splashed with a glaucoma"
+    )
+    assert not is_emergency(PROFILE, heard)
+
+
+def test_two_questions_in_a_recognizers_run_on_get_both_answers():
+    u = understand(
+        PROFILE, "what's the address of your downtown austin office and is there parking"
+    )
+    assert "Congress" in u.answer.text and "parking" in u.more_answers[0].text

@@ -198,6 +198,7 @@ def test_fold_drops_case_accents_and_punctuation():
         ("Tuesdays, after three", "after 3", True),
         ("at 10:30", "ten thirty", True),
         ("after 3", "after four", False),
+        ("the twelfth in the morning", "12th", True),
     ],
 )
 def test_request_words_match_their_plural_and_number_digits(text, phrase, found):

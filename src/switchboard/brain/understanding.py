@@ -429,9 +429,21 @@ def is_emergency(profile: BusinessProfile, text: str) -> bool:
             and len(rest) < len(words)
             and _INJURY_ACTION_RE.search(low)
             and not _OTHER_BODY_RE.search(low)  # "I had a knee injury and it hurts"
+            and _sign_heard_besides_action(low, words)  # "splashed" alone is no chemical
         ):
             return True
     return False
+
+
+def _sign_heard_besides_action(low: str, words: list[str]) -> bool:
+    """Are a sign's words (its body part aside) heard in words other than the injury's
+    action ("bleach … splashed", not "splashed" standing in for the chemical)?"""
+    without = _INJURY_ACTION_RE.sub(" ", low)
+    return all(
+        any(_has_phrase(without, syn) for syn in _SIGN_SYNONYMS.get(w, (w, w + "s")))
+        for w in words
+        if w not in _BODY_WORDS
+    )
 
 
 _OTHER_BODY_RE = re.compile(
@@ -1153,6 +1165,10 @@ def _more_answers(
     """Answers to the other questions of a turn that asks two ("What's the address of your
     downtown Austin office? And is there parking?"), told apart by typed question marks."""
     asked = re.findall(r"[^.!?]+\?", text)
+    if len(asked) < 2:
+        # a recognizer's run-on: "what's the address of your downtown austin office and is
+        # there parking"
+        asked = re.split(r"\band (?=(?:is|are|do|does|what|what's|where|when|how|can)\b)", text)
     if len(asked) < 2:
         return ()
     found: list[Answer] = []

@@ -40,6 +40,14 @@ _NUMBER_WORDS = {
         "zero one two three four five six seven eight nine ten eleven twelve".split()
     )
 } | {"fifteen": "15", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50"}
+_NUMBER_WORDS |= {
+    w: f"{n}th"
+    for n, w in enumerate(
+        "fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+        "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(),
+        start=4,
+    )
+} | {"first": "1st", "second": "2nd", "third": "3rd"}
 
 
 def contains_phrase(text: str, phrase: str, *, plural_ok: bool = False) -> bool:
