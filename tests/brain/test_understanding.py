@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from switchboard.brain.knowledge import answer_question, faq_match, is_question
@@ -1473,3 +1475,10 @@ def test_two_questions_in_a_recognizers_run_on_get_both_answers():
         PROFILE, "what's the address of your downtown austin office and is there parking"
     )
     assert "Congress" in u.answer.text and "parking" in u.more_answers[0].text
+
+
+def test_only_a_titles_period_is_kept_inside_a_clause():
+    from switchboard.brain.names import _CLAUSE_END
+
+    parts = re.split(_CLAUSE_END, "I need new items. Mrs. Ortiz, Dr. Chen")
+    assert [p.strip() for p in parts if p.strip()] == ["I need new items", "Mrs. Ortiz", "Dr. Chen"]

@@ -191,7 +191,7 @@ def _leading_name(text: str, low: str, *, spelled: bool) -> list[str] | None:
 
 
 #: Where a clause ends in typed text; a title's period ("Mrs. Carmen Ortiz") ends none.
-_CLAUSE_END = r"(?<![Dd]r)(?<![Mm]r)(?<![Mm]rs)(?<![Mm]s)[.,;!?]+"
+_CLAUSE_END = r"(?<!\b[Dd]r)(?<!\b[Mm]r)(?<!\b[Mm]rs)(?<!\b[Mm]s)[.,;!?]+"
 
 
 def _clause_after(text: str, low: str, cue: re.Match[str]) -> list[str]:
