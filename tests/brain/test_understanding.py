@@ -408,6 +408,25 @@ def test_reason_when_asked_takes_plain_statements():
         ("my eye got hit by a branch", True),
         ("Something hit me in the face and now my eye is swollen", True),
         ("bleach got in my eye, do I need the eye doctor", True),
+        # the h8 audio run: the eye misheard, what the injury does said
+        (
+            "my dry and my son just got bleach splashed in is my like my which cleaner the "
+            "better um is screening betty burns what do i do",
+            True,
+        ),
+        (
+            "i was grinding some little in the garage without goggles him by think there's "
+            "something stuck in my life it really hurts him bike and keep it open",
+            True,
+        ),
+        ("I had a knee injury and it hurts", False),
+        ("my eyes are dry and burning", False),
+        # the final audio run: a stray "splashed" standing in for the chemical
+        (
+            "i need to come in for my glaucoma bay check up pressure i've got a teresa cash "
+            "mondays beverly should i splashed with a glaucoma",
+            False,
+        ),
     ],
 )
 def test_emergency_signs(text, emergency):
@@ -1426,28 +1445,6 @@ def test_ninth_batch_phrasings(text, expect, field, value):
 
 
 @pytest.mark.parametrize(
-    ("text", "emergency"),
-    [
-        # the h8 audio run: the eye misheard, what the injury does said
-        (
-            "my dry and my son just got bleach splashed in is my like my which cleaner the "
-            "better um is screening betty burns what do i do",
-            True,
-        ),
-        (
-            "i was grinding some little in the garage without goggles him by think there's "
-            "something stuck in my life it really hurts him bike and keep it open",
-            True,
-        ),
-        ("I had a knee injury and it hurts", False),
-        ("my eyes are dry and burning", False),
-    ],
-)
-def test_a_sign_with_its_eye_misheard_counts_when_the_injury_is_described(text, emergency):
-    assert is_emergency(PROFILE, text) is emergency
-
-
-@pytest.mark.parametrize(
     ("text", "hold"),
     [
         ("Hold on one second, my kid's yelling.", True),
@@ -1459,15 +1456,6 @@ def test_a_sign_with_its_eye_misheard_counts_when_the_injury_is_described(text, 
 )
 def test_the_caller_asking_for_a_moment(text, hold):
     assert understand(PROFILE, text, expect="insurance").hold is hold
-
-
-def test_splashed_standing_in_for_the_chemical_is_no_emergency():
-    # the final audio run: "Should I… I have Medicare" heard with a stray "splashed"
-    heard = (
-        "i need to come in for my glaucoma bay check up pressure i've got a teresa cash mondays "
-        "beverly should i splashed with a glaucoma"
-    )
-    assert not is_emergency(PROFILE, heard)
 
 
 def test_two_questions_in_a_recognizers_run_on_get_both_answers():

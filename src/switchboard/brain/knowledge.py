@@ -145,11 +145,14 @@ def _asks_with_question_mark(sentence: str) -> bool:
 def opens_with_question(text: str) -> bool:
     """Whether ``text`` has a sentence that asks ("?") or starts as a question (stray words
     before the opening do not count, unlike :func:`is_question`)."""
-    if "?" in text:
-        asked = re.findall(r"[^.!?;]*\?", text)
-        if any(_asks_with_question_mark(sentence) for sentence in asked):
-            return True
-    return _starts_as_question(text)
+    return _asked_with_question_mark(text) or _starts_as_question(text)
+
+
+def _asked_with_question_mark(text: str) -> bool:
+    if "?" not in text:
+        return False
+    asked = re.findall(r"[^.!?;]*\?", text)
+    return any(_asks_with_question_mark(sentence) for sentence in asked)
 
 
 def _starts_as_question(text: str) -> bool:
@@ -200,13 +203,7 @@ def _asks_inside(low: str) -> bool:
 def is_question(text: str) -> bool:
     """Whether any sentence of ``text`` is phrased as a question (a recognizer's stray words
     before the opening allowed), or asks for information as a statement."""
-    low = normalize(text)
-    return (
-        opens_with_question(text)
-        or bool(_QUESTION_AFTER_NOISE.search(low))
-        or bool(_INFO_REQUEST_RE.search(low))
-        or _asks_inside(low)
-    )
+    return _asked_with_question_mark(text) or asks_in_words(text)
 
 
 def _stem(word: str) -> str:

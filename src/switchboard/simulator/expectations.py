@@ -14,6 +14,8 @@ from typing import Any
 
 import phonenumbers
 
+from switchboard.number_words import DIGIT_NAMES
+from switchboard.postcall.dates import ORDINAL_WORDS
 from switchboard.simulator.report import CallReport, StepLog
 from switchboard.simulator.scenario import Scenario
 
@@ -33,21 +35,18 @@ def fold(text: str) -> str:
     return " ".join(words(text))
 
 
-#: Number words a caller's time or phone words hold, and their digits.
-_NUMBER_WORDS = {
-    w: str(n)
-    for n, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve".split()
-    )
-} | {"fifteen": "15", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50"}
-_NUMBER_WORDS |= {
-    w: f"{n}th"
-    for n, w in enumerate(
-        "fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
-        "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(),
-        start=4,
-    )
-} | {"first": "1st", "second": "2nd", "third": "3rd"}
+#: Number words a caller's time or phone words hold, and their digits ("three" → "3",
+#: "twelfth" → "12th"), from the tables the product reads numbers and dates with.
+_NUMBER_WORDS = (
+    {w: str(n) for n, w in enumerate(DIGIT_NAMES)}
+    | {"ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15", "twenty": "20"}
+    | {"thirty": "30", "forty": "40", "fifty": "50"}
+    | {
+        w: f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n, 'th') }"
+        for w, n in ORDINAL_WORDS.items()
+        if " " not in w and "-" not in w  # single words: "first" … "twentieth", "thirtieth"
+    }
+)
 
 
 def contains_phrase(text: str, phrase: str, *, plural_ok: bool = False) -> bool:
