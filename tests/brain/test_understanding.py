@@ -344,6 +344,9 @@ def test_clock_times_are_written_in_digits(phrase, written):
         ("I need new glasses", "new glasses"),
         ("Tom Becker", None),
         ("Kendall", None),
+        # A sentence that ends in a word ending like a title ("programs.") still ends there.
+        ("I need new glasses for reading programs. Tuesday works.", "new glasses"),
+        ("I'd like a second opinion on my eye problems. Mrs. Ortiz sent me.", "eye problems"),
     ],
 )
 def test_reasons_in_the_callers_words(text, contains):
@@ -352,6 +355,7 @@ def test_reasons_in_the_callers_words(text, contains):
         assert reason is None
     else:
         assert reason is not None and contains in reason.lower()
+        assert "tuesday" not in reason.lower() and "ortiz" not in reason.lower()
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from switchboard.brain.text import normalize
+from switchboard.brain.text import NOT_AFTER_TITLE, normalize
 from switchboard.common_names import is_common_first_name
 from switchboard.number_words import DIGIT_NAMES
 
@@ -191,7 +191,7 @@ def _leading_name(text: str, low: str, *, spelled: bool) -> list[str] | None:
 
 
 #: Where a clause ends in typed text; a title's period ("Mrs. Carmen Ortiz") ends none.
-_CLAUSE_END = r"(?<!\b[Dd]r)(?<!\b[Mm]r)(?<!\b[Mm]rs)(?<!\b[Mm]s)[.,;!?]+"
+_CLAUSE_END = NOT_AFTER_TITLE + r"[.,;!?]+"
 
 
 def _clause_after(text: str, low: str, cue: re.Match[str]) -> list[str]:

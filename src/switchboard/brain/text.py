@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 __all__ = [
+    "NOT_AFTER_TITLE",
     "Token",
     "consonant_key",
     "fuzzy_score",
@@ -16,6 +17,11 @@ __all__ = [
     "tokens",
     "words",
 ]
+
+#: Put before a sentence-ending punctuation pattern: a title's period ("Dr. Whitfield",
+#: "Mrs. Carmen Ortiz") ends no sentence; the period after a word that merely ends in those
+#: letters ("items.", "hours.") does.
+NOT_AFTER_TITLE = r"(?<!\b[Dd]r)(?<!\b[Mm]r)(?<!\b[Mm]rs)(?<!\b[Mm]s)"
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 

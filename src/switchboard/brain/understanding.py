@@ -40,7 +40,7 @@ from switchboard.brain.places import (
     place_words,
     street_names,
 )
-from switchboard.brain.text import Token, normalize, tokens
+from switchboard.brain.text import NOT_AFTER_TITLE, Token, normalize, tokens
 from switchboard.common_names import is_common_first_name
 from switchboard.profiles import BusinessProfile
 
@@ -952,7 +952,7 @@ def extract_reason(
     # "Dr. Whitfield": a title's period ends no clause.
     clauses = [
         c.strip()
-        for c in re.split(r"(?<![Dd]r)(?<![Mm]r)(?<![Mm]rs)(?<![Mm]s)[.;!?]+|,\s*|\s+but\s+", text)
+        for c in re.split(NOT_AFTER_TITLE + r"[.;!?]+|,\s*|\s+but\s+", text)
         if c.strip()
     ]
 
@@ -1026,7 +1026,7 @@ def _describes_problem(clause: str) -> bool:
 
 def _thing_asked_for(text: str) -> str | None:
     """What the caller says they would like ("a second opinion on a diagnosis"), or None."""
-    for sentence in re.split(r"(?<![Dd]r)[.;!?]+", text):
+    for sentence in re.split(NOT_AFTER_TITLE + r"[.;!?]+", text):
         said = sentence.strip(" ,")
         match = _WANTS_A_RE.match(normalize(said))
         if match is None:
