@@ -40,6 +40,8 @@ PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
         ("sure, Lucas Fernandez", True, "Lucas", "Fernandez"),
         ("the name is Peter Browning", False, "Peter", "Browning"),
         ("My name is Kim, K I M, and my last name is Nguyen, N G U Y E N.", True, "Kim", "Nguyen"),
+        # each name said again before its spelling is no third name
+        ("Tevita Fonua. Tevita is T E V I T A, Fonua is F O N U A.", True, "Tevita", "Fonua"),
         ("lowercase stt output like carlos mendez", False, None, None),
         # the recognizer's bare "my name" (it drops the "'s") needs a first and last name
         ("my name cheryl jenkins", False, "Cheryl", "Jenkins"),
@@ -684,6 +686,10 @@ def test_faq_retrieval_with_threshold(text, faq_index):
         ("What's the phone number for the office?", "hialeah", "3 0 5, 5 5 5, 0 1 1 3"),
         ("Does Dr. Chen work at Kendall?", None, "Coral Gables"),
         ("Does anyone speak Spanish?", None, "Dr. Sofia Alvarez"),
+        # a named doctor's languages answer whether they speak one (the other one asked about
+        # when the caller names two)
+        ("Her English isn't great. Does Dr. Ruiz speak Spanish?", None, "and speaks English and"),
+        ("Does Dr. Chen speak Spanish?", None, "speaks English. Dr. Elena Ruiz and Dr. Sofia"),
         ("Which doctors are there?", "round-rock", "Dr. James Whitfield"),
         ("Do you treat dry eye?", None, "dry eye treatment"),
     ],
@@ -917,6 +923,8 @@ def test_the_problem_a_caller_describes_is_the_reason(text, reason):
         ("maria lopez", "Maria", "Lopez"),  # a common first name
         ("brian i'd", None, None),  # a misheard "dry eye"
         ("Blurry vision.", None, None),
+        ("Mateo Villalobos. He's seven.", "Mateo", "Villalobos"),  # its own sentence
+        ("Blurry Vision. It's bad.", None, None),
     ],
 )
 def test_a_name_given_at_the_reason_question_is_the_name(text, first, last):
@@ -1277,6 +1285,48 @@ def test_h7_audio_run_phrasings(text, field, value):
     ],
 )
 def test_seventh_batch_phrasings(text, expect, field, value):
+    assert getattr(understand(PROFILE, text, expect=expect), field) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expect", "field", "value"),
+    [
+        # a need only expected is context for a question; one with a booking verb asks for a
+        # visit
+        (
+            "Got it. And do you sell frames there? I'm probably gonna need new glasses.",
+            None,
+            "reason",
+            None,
+        ),
+        ("Do you sell frames? I might need to book an eye exam too.", None, "book", True),
+        # whom the appointment is for is no part of the reason
+        (
+            "Then I want to make her an appointment for a regular eye exam with Dr. Ruiz.",
+            None,
+            "reason",
+            "a regular eye exam with Dr. Ruiz",
+        ),
+        ("I need to get my eyes checked", None, "reason", "my eyes checked"),
+        # an appointment the caller says they do not need asks for none; a message is taken
+        (
+            "I don't need an appointment, I just want to leave her a message. The new contacts "
+            "she gave me are blurry.",
+            None,
+            "callback",
+            True,
+        ),
+        ("I don't need an appointment, I just want to leave her a message.", None, "book", False),
+        ("No appointment, I just have a question", None, "book", False),
+        ("I don't need a new appointment, I need to move mine", None, "book", False),
+        ("Can I leave a message for the front desk?", None, "callback", True),
+        ("I need an appointment, not a message", None, "book", True),
+        # asking for the patient to be seen is asking for a visit, also beside a question
+        ("I think my son has pink eye? Can somebody see him soon?", None, "book", True),
+        ("Can you guys look at my daughter this week?", None, "book", True),
+    ],
+)
+def test_twelfth_batch_phrasings(text, expect, field, value):
     assert getattr(understand(PROFILE, text, expect=expect), field) == value
 
 

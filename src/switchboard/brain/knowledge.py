@@ -288,16 +288,28 @@ def _providers_answer(profile: BusinessProfile, low: str, office: Office | None)
         if re.search(rf"\b{re.escape(surname)}\b", low):
             asked.append(provider)
     office_names = {o.id: o.name for o in profile.offices}
+    # "Her English isn't great, does Dr. Ruiz speak Spanish?": the other language is the one
+    # asked about.
+    spoken = sorted(_LANGUAGE_RE.findall(low), key=lambda w: w == "english")
+    lang = spoken[0].capitalize() if spoken else None
     if asked:
         parts = []
         for p in asked:
             where = _join([office_names[i] for i in p.offices])
             plural = "offices" if len(p.offices) > 1 else "office"
-            parts.append(f"{p.name} is {_article(p.title)} {p.title} at our {where} {plural}")
-        return "; ".join(parts) + "."
-    language = _LANGUAGE_RE.search(low)
-    if language:
-        lang = language.group(1).capitalize()
+            part = f"{p.name} is {_article(p.title)} {p.title} at our {where} {plural}"
+            if lang and p.languages:
+                # "Does Dr. Ruiz speak Spanish?": the languages on file answer it.
+                part += f" and speaks {_join(list(p.languages))}"
+            parts.append(part)
+        answer = "; ".join(parts) + "."
+        if lang and not any(lang in p.languages for p in asked):
+            speakers = [p.name for p in names.values() if lang in p.languages]
+            if speakers:
+                verb = "speaks" if len(speakers) == 1 else "speak"
+                answer += f" {_join(speakers)} {verb} {lang}."
+        return answer
+    if lang:
         speakers = [p.name for p in names.values() if lang in p.languages]
         if not speakers:
             return None

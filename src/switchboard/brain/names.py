@@ -170,7 +170,11 @@ def _leading_name(text: str, low: str, *, spelled: bool) -> list[str] | None:
     if couple:
         return couple
     found = _name_words(candidate, strict=True)
-    if len(found) == len(candidate) or spelled:
+    if spelled:
+        # "Tevita Fonua. Tevita is T E V I T A": a name word said again starts its spelling.
+        repeat = next((i for i, w in enumerate(found) if w in found[:i]), len(found))
+        return found[:repeat]
+    if len(found) == len(candidate):
         return found
     # Anything besides the name ("Maria, and I want…") must follow a comma/stop, or, in a
     # transcript without punctuation, a joining word after a first and last name.

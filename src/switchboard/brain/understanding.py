@@ -197,7 +197,7 @@ _CALLBACK_RE = re.compile(
     # what only staff or a doctor can act on: a refill, a question or message for the doctor
     r"refill|refilled|(?:renew|renewal of) (?:my |the |her |his )?(?:prescription|drops|"
     r"medication)|(?:question|message) for (?:the doctor|my doctor|dr\.? [a-z]+|doctor [a-z]+|"
-    r"him|her)|"
+    r"him|her)|leave (?:her |him |them |the doctor |dr\.? [a-z]+ )?(?:a )?message|"
     r"(?:someone|somebody|doctor|nurse|staff|office) (?:to |could |can |would )?call me)\b"
 )
 #: The caller calling again themselves: "I'll think about it and call back" asks for nothing.
@@ -216,12 +216,18 @@ _NUMBER_OWNERS = frozenset(
 _INSURANCE_ASK_RE = re.compile(
     r"\b(?:take|accept|accepted|cover|covered|coverage|in network|work with|bill|participate)\b"
 )
+#: "Can somebody see him soon?": asking for a visit in so many words.
+_SEE_PATIENT = (
+    r"(?:someone|somebody|anyone|anybody|a doctor|the doctor|you|you guys) (?:see|look at) "
+    r"(?:him|her|me|them|us|my (?:son|daughter|husband|wife|mom|dad|mother|father|kid|child))"
+)
 _BOOK_RE = re.compile(
     r"\b(?:appointment|appt|book|booking|"
     # the verb, not "my work schedule"
     r"(?<!my )(?<!work )(?<!the )(?<!your )(?<!our )(?<!a )(?<!his )(?<!her )schedule|"
     r"come in|coming in|be seen|get seen|see (?:a|the) "
-    r"doctor|see someone|checkup|check up|get my eyes checked|make an|set up a|request|"
+    r"doctor|see someone|checkup|"
+    rf"{_SEE_PATIENT}|check up|get my eyes checked|make an|set up a|request|"
     r"get (?:her|him|me|them|my (?:son|daughter|husband|wife|mom|dad|mother|father)) in|"
     r"take a look|look at (?:it|them|my|her|his)|get (?:it|them|my eyes?|her eyes?|his eyes?) "
     r"checked|set (?:that|it|this|one|something) up|get (?:that|it|one) (?:set up|scheduled|"
@@ -230,7 +236,7 @@ _BOOK_RE = re.compile(
 #: Asking for a visit in so many words (not just naming "my appointment" in a question).
 _BOOK_VERB_RE = re.compile(
     r"\b(?:book|booking|schedule|make an?|set up|set (?:that|it|this|one) up|come in|coming in|"
-    r"be seen|get seen|get (?:her|him|me|them|my [a-z]+) in)\b"
+    rf"be seen|get seen|get (?:her|him|me|them|my [a-z]+) in|{_SEE_PATIENT})\b"
 )
 #: An appointment the caller already has ("I have an appointment tomorrow", "my appointment"):
 #: no request for a new one unless a booking word is said besides it.
@@ -263,9 +269,18 @@ def _new_time_for_existing(low: str, time: str) -> bool:
     return at >= 0
 
 
+#: A visit the caller says they do not want: "I don't need an appointment, I just want to
+#: leave her a message".
+_NO_VISIT_RE = re.compile(
+    r"\b(?:(?:i|we|she|he) (?:don't|do not|doesn't|does not) (?:need|want|wanna)|not|no)"
+    r" (?:to (?:make|book|schedule) )?(?:an? |another |a new )?(?:appointment|appt|visit)s?\b"
+)
+
+
 def _booking_words(low: str) -> bool:
-    """Whether ``low`` asks for a visit (an appointment already made does not)."""
-    return bool(_BOOK_RE.search(_EXISTING_APPT_RE.sub(" ", low)))
+    """Whether ``low`` asks for a visit (an appointment already made, or one the caller says
+    they do not need, does not)."""
+    return bool(_BOOK_RE.search(_NO_VISIT_RE.sub(" ", _EXISTING_APPT_RE.sub(" ", low))))
 
 
 #: A caller asking for something: "i'm done" or "that's it" in the same breath is the
@@ -895,7 +910,10 @@ _LEAD_IN = re.compile(
     r"(?:(?:i'd|i would|i|we|we'd) (?:like|love|want|wanna|need|needed|was hoping|hope|have|had)"
     r"(?: to)?|can i|could i|may i|i'm looking to|i am looking to|looking to|i'm looking for|"
     r"looking for|it's|it is|to)?\b\s*"
-    r"(?:(?:make|book|schedule|set up|get|have|request|come in|be seen|see someone|"
+    # "make her an appointment for …": the person it is for is no part of the reason
+    r"(?:(?:(?:make|book|schedule|set up|get) (?:her|him|them|me|us)"
+    r"(?= (?:an? |the )?(?:appointment|appt|visit)\b)|"
+    r"make|book|schedule|set up|get|have|request|come in|be seen|see someone|"
     r"see a doctor|see the doctor|see (?:dr\.?|doctor) [a-z'-]+)\b\s*)?"
     r"(?:(?:(?:an?|the|some)\s+)?(?:appointment|appt|visit)\b\s*)?"
     r"(?:(?:for|about|because|regarding|of|to get|to have|since)\s+)?",
@@ -1192,8 +1210,11 @@ def _reason_beside_question(profile: BusinessProfile, text: str) -> str | None:
     statements = "".join(p for p in pieces if not p.rstrip().endswith("?"))
     if not statements.strip() or len(statements) == len(text):
         return None
-    if not _VISIT_WANTED_RE.search(normalize(statements)):
+    said = normalize(statements)
+    if not _VISIT_WANTED_RE.search(said):
         return None  # "My daughter is four. Do you see kids?": context for the question
+    if _HEDGED_NEED_RE.search(said) and not _BOOK_VERB_RE.search(said):
+        return None  # "Do you sell frames? I'm probably gonna need new glasses.": context
     reason = extract_reason(profile, statements)
     return reason if reason and reason_is_known(profile, reason) else None
 
@@ -1203,6 +1224,13 @@ def _reason_beside_question(profile: BusinessProfile, text: str) -> str | None:
 _VISIT_WANTED_RE = re.compile(
     r"\b(?:need|needs|want|wants|would like|i'd like|looking for|to see|be seen|get (?:her|him|"
     r"me|my|them)|book|schedule|appointment)\b"
+)
+
+#: A need the caller only expects ("I'm probably gonna need new glasses", "I might need
+#: contacts eventually"): beside a question, context for it rather than a visit asked for.
+_HEDGED_NEED_RE = re.compile(
+    r"\b(?:probably|might|may|maybe|eventually|someday|at some point)\b(?: [a-z']+){0,2} "
+    r"(?:need|needs|want|wants)\b"
 )
 
 
@@ -1243,16 +1271,21 @@ def _offered_name(profile: BusinessProfile, text: str) -> PersonName | None:
 
 def _written_as_a_name(text: str, name: PersonName) -> bool:
     """Whether a transcript that writes case (typed text, a large-vocabulary recognizer)
-    capitalizes every word of the name and not the rest ("Terrence Boateng."), or the caller
+    capitalizes every word of the name and nothing else in its sentence ("Terrence Boateng.",
+    "Mateo Villalobos. He's seven."), or the caller
     spelled its last name: evidence of a name beyond a list of common first names (the
     embedded recognizer writes lowercase, so its words never pass this)."""
     spelled = spelled_word(text)
     if spelled and name.last and spelled.lower() == normalize(name.last).replace(" ", ""):
         return True
-    said = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
     name_words = normalize(name.full).split()
-    capitalized = [w for w in said if w[0].isupper() and not w.isupper()]
-    return len(said) == len(name_words) and [w.lower() for w in capitalized] == name_words
+    # The whole answer, or its first sentence ("Mateo Villalobos. He's seven.")
+    for part in (text, re.split(NOT_AFTER_TITLE + r"[.;!?]", text, maxsplit=1)[0]):
+        said = re.findall(r"[A-Za-z][A-Za-z'-]*", part)
+        capitalized = [w for w in said if w[0].isupper() and not w.isupper()]
+        if len(said) == len(name_words) and [w.lower() for w in capitalized] == name_words:
+            return True
+    return False
 
 
 def _name_at_reason_question(profile: BusinessProfile, text: str) -> PersonName | None:
