@@ -233,6 +233,7 @@ class Phrases(_Model):
     identity: str = "Yes, you've reached {business}."
     hold: str = "Sure, take your time."
     dates_deferred: str = "Our staff will check availability and confirm a time when they call."
+    follow_up: str = "Yes. Our staff will call you to confirm the day and time."
     # Call-level lines (the pipeline and telephony use these too).
     reprompt: str = "Are you still there?"
     close_after_silence: str = (

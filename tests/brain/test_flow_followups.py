@@ -442,3 +442,18 @@ def test_hold_on_is_no_miss_and_the_question_stays_open(hold):
     assert replies[-1].expect == "insurance" and state.not_understood == 0
     state, _ = play_flow([*lines, "Okay, I'm back. It's VSP."])
     assert state.request.insurance == "VSP"
+
+
+@pytest.mark.parametrize(
+    "asked",
+    ["Somebody will call me, yes? To tell me the time?", "Will you call me to confirm?"],
+)
+def test_asking_whether_staff_will_call_about_the_request_is_answered_yes(asked):
+    state, replies = play_flow([*BOOKING, asked])
+    assert "staff will call you to confirm" in replies[-1].text
+    assert state.questions == [] and not state.ended
+
+
+def test_asking_for_a_call_back_before_any_request_still_takes_a_message():
+    state, replies = play_flow(["Will someone call me back about my bill?"])
+    assert state.mode == "message" and "confirm the day" not in replies[-1].text

@@ -142,6 +142,14 @@ def test_spelled_word():
         ("+1 305 555 0144", "+13055550144"),
         ("I want an appointment for two people", None),
         ("at ten in the morning", None),
+        # a number corrected in the same breath: the one said after the correction
+        (
+            "it's 786 555 0139. No wait, I mixed it up, it ends 0193. 786 555 0193.",
+            "+17865550193",
+        ),
+        ("my cell is 305 555 0101, sorry, 305 555 0102", "+13055550102"),
+        # two numbers, nothing taken back: the first one said
+        ("my cell is 305 555 0101 or my work 305 555 0102", "+13055550101"),
     ],
 )
 def test_phone_numbers(text, number):
@@ -948,6 +956,16 @@ def test_a_name_given_at_the_reason_question_is_the_name(text, first, last):
         ("in two weeks", False, "in two weeks"),
         ("My eye's been twitching for like two weeks", False, None),
         ("three oh five five five five", True, None),  # a phone number's digits
+        # a holiday bounded by after/before is a time; one said in passing is not
+        (
+            "Right after the holidays. After New Year's.",
+            True,
+            "Right after the holidays, After New Year's",
+        ),
+        ("Monday after Thanksgiving", False, "Monday after Thanksgiving"),
+        ("sometime before Christmas", False, "sometime before Christmas"),
+        ("My eyes got bad over the holidays", False, None),
+        ("Happy holidays! I need an eye exam", False, None),
     ],
 )
 def test_times_in_everyday_phrasings(text, expecting, time):
@@ -1033,7 +1051,7 @@ def test_the_name_cue_with_a_name_after_it_wins():
         (
             "Sometime the week after next, mornings are best for her.",
             True,
-            "the week after next, mornings",
+            "Sometime the week after next, mornings",
         ),
         (
             "As early as possible. First thing in the morning suits me fine.",
@@ -1324,6 +1342,10 @@ def test_seventh_batch_phrasings(text, expect, field, value):
         # asking for the patient to be seen is asking for a visit, also beside a question
         ("I think my son has pink eye? Can somebody see him soon?", None, "book", True),
         ("Can you guys look at my daughter this week?", None, "book", True),
+        ("I'm not booking anything, I just need to leave her a message.", None, "callback", True),
+        # a visit put off is neither asked for nor a message
+        ("I'll think about the LASIK thing and call back. That's all.", None, "reason", None),
+        ("Great. I'll think about the LASIK thing and call back.", None, "callback", False),
     ],
 )
 def test_twelfth_batch_phrasings(text, expect, field, value):
@@ -1510,6 +1532,16 @@ def test_ninth_batch_phrasings(text, expect, field, value):
 )
 def test_the_caller_asking_for_a_moment(text, hold):
     assert understand(PROFILE, text, expect="insurance").hold is hold
+
+
+def test_three_questions_in_one_sentence_get_three_answers():
+    u = understand(
+        PROFILE,
+        "I've got an appointment coming up at Kendall and I had a few questions. Is there "
+        "parking, what do I need to bring, and how long does the exam take?",
+    )
+    said = " ".join([u.answer.text, *(a.text for a in u.more_answers)])
+    assert "parking" in said and "photo ID" in said and "about an hour" in said
 
 
 def test_two_questions_in_a_recognizers_run_on_get_both_answers():

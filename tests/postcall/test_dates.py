@@ -49,6 +49,10 @@ FRI = datetime(2026, 11, 20, 9, 0, tzinfo=ZoneInfo(NY))
         ("in two weeks", SAT, date(2026, 12, 5)),
         ("in 3 days", SAT, date(2026, 11, 24)),
         ("a week from today", SAT, date(2026, 11, 28)),
+        # counted from a named day: the coming Monday (23rd), then a week on
+        ("a week from Monday would be good, in the morning", SAT, date(2026, 11, 30)),
+        ("two weeks from tomorrow", SAT, date(2026, 12, 6)),
+        ("a week from Monday", MON, date(2026, 11, 30)),  # said on a Monday: the next one
         ("in a month", SAT, date(2026, 12, 21)),
         # days of the month
         ("the fifth", SAT, date(2026, 12, 5)),

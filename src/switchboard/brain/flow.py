@@ -557,6 +557,9 @@ def _handle_question(
         return replace(state, answered=state.answered + 1), text
     if u.question_kind == "availability":
         return replace(state, answered=state.answered + 1), phrases.dates_deferred
+    if u.question_kind == "follow_up" and (state.mode == "wrap_up" or state.request.office_id):
+        # "Somebody will call me, yes? To tell me the time?" about the request under way
+        return replace(state, answered=state.answered + 1), phrases.follow_up
     answer = u.answer
     if answer is not None and answer.needs_office:
         office_id = u.office.office_id if u.office else state.request.office_id

@@ -109,6 +109,16 @@ _AVAILABILITY_RE = re.compile(
     r"what(?:'s| is) the date|what day is|today's date|what date|is that a|earliest)\b"
 )
 
+#: Asking how the request goes on: "Somebody will call me, yes? To tell me the time?", "Will
+#: you call me to confirm?", "How will I know when it is?"
+_FOLLOW_UP_RE = re.compile(
+    r"\b(?:(?:will|would|is|are) (?:somebody|someone|anybody|anyone|you|you guys|they|staff|"
+    r"the office|y'all) (?:going to |gonna )?(?:call|contact|get back to|let me know)|"
+    r"(?:somebody|someone|you|they) (?:will|'ll|is going to|are going to|is gonna|are gonna) "
+    r"(?:call|contact|get back to) me|"
+    r"how (?:will|do|would) i (?:know|find out|hear)|will i (?:get a call|hear back|hear from))\b"
+)
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -257,12 +267,15 @@ def faq_match(profile: BusinessProfile, text: str) -> tuple[int, float] | None:
 
 
 def classify_question(text: str) -> str | None:
-    """The kind of question asked: insurance, availability, or None for everything else."""
+    """The kind of question asked: insurance, availability, follow_up ("somebody will call
+    me, yes?"), or None for everything else."""
     low = normalize(text)
     if _INSURANCE_Q_RE.search(low) and re.search(r"\b(?:insurance|plan|coverage|network)\b", low):
         return "insurance"
     if _AVAILABILITY_RE.search(low):
         return "availability"
+    if _FOLLOW_UP_RE.search(low):
+        return "follow_up"
     return None
 
 

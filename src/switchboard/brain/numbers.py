@@ -122,6 +122,24 @@ def extract_phone(
         default_number: The caller-ID; a seven-digit local number borrows its area code.
     """
     runs = digits_from_words(text)
+    found = _valid_numbers(runs, region=region, default_number=default_number)
+    if not found:
+        return None
+    # "It's 786 555 0139. No wait, I mixed it up … 786 555 0193.": the number said again
+    # after a correction is the one meant; otherwise the first one said is.
+    return found[-1] if len(found) > 1 and _CORRECTION_RE.search(text.lower()) else found[0]
+
+
+#: Words that take back what was just said.
+_CORRECTION_RE = re.compile(
+    r"\b(?:no wait|wait|sorry|i mean|actually|mixed (?:it|them|that) up|scratch that|"
+    r"correction|let me correct|my mistake|my bad|i messed up|not (?:that|the first) one)\b"
+)
+
+
+def _valid_numbers(runs: list[str], *, region: str, default_number: str | None) -> list[str]:
+    """The valid phone numbers among the digit runs, as E.164, in the order said."""
+    found: list[str] = []
     for run in runs:
         candidates = [run]
         # A seven-digit local number borrows the caller-ID's area code, unless more digits
@@ -131,6 +149,9 @@ def extract_phone(
         if len(run) == 7 and default_number and others < 2:
             national = phonenumbers.parse(default_number, region).national_number
             candidates.append(str(national)[:3] + run)
+        if len(run) > 11:
+            # "it ends 0193. 786 555 0193": digits said before a whole number run into it
+            candidates.append(run[-10:])
         for candidate in candidates:
             if len(candidate) < 10:
                 continue
@@ -139,8 +160,11 @@ def extract_phone(
             except phonenumbers.NumberParseException:
                 continue
             if phonenumbers.is_valid_number(parsed):
-                return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    return None
+                number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+                if number not in found:
+                    found.append(number)
+                break
+    return found
 
 
 def spoken_digits(number: str, *, region: str = "US") -> str:

@@ -203,7 +203,7 @@ _CALLBACK_RE = re.compile(
 #: The caller calling again themselves: "I'll think about it and call back" asks for nothing.
 _SELF_CALLBACK_RE = re.compile(
     r"\b(?:i'll|i will|i can|i could|i might|i may|i'd|we'll|we will|i'm going to|i'm gonna|"
-    r"let me) (?:[a-z']+ ){0,5}?(?:call|give you a call|ring)(?: you| y'all)?"
+    r"let me) (?:[a-z']+ ){0,8}?(?:call|give you a call|ring)(?: you| y'all)?"
     r"(?: back| again| later| tomorrow)+\b"
 )
 _WRONG_NUMBER_RE = re.compile(r"\b(?:wrong number|dialed the wrong|called the wrong)\b")
@@ -273,7 +273,10 @@ def _new_time_for_existing(low: str, time: str) -> bool:
 #: leave her a message".
 _NO_VISIT_RE = re.compile(
     r"\b(?:(?:i|we|she|he) (?:don't|do not|doesn't|does not) (?:need|want|wanna)|not|no)"
-    r" (?:to (?:make|book|schedule) )?(?:an? |another |a new )?(?:appointment|appt|visit)s?\b"
+    r" (?:to (?:make|book|schedule) )?(?:an? |another |a new )?(?:appointment|appt|visit)s?\b|"
+    # "I'm not booking anything"
+    r"\b(?:i'm|i am|we're|we are) not (?:booking|scheduling|making|calling to book|calling to "
+    r"schedule|trying to book)(?: anything| an appointment| a visit)?\b"
 )
 
 
@@ -523,6 +526,8 @@ def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
         return True
     if w in ("week", "weeks") and prev in ("next", "this", "following", "two", "three", "a"):
         return True
+    if w == "week" and prev == "the" and nxt in ("after", "of"):
+        return True  # "any time the week after", "the week of the 14th"
     if w in ("day", "days") and prev in ("any", "every", "other", "some", "which", "whichever"):
         return True
     if w == "may" and (nxt or "").isdigit():
@@ -539,12 +544,34 @@ def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
         return True
     if w in ("school", "work", "lunch", "dinner") and prev in ("after", "before"):
         return True  # "after school", "before work"
+    if w in _HOLIDAYS or (w in ("year", "year's", "years") and prev == "new"):
+        return True  # "right after the holidays", "after New Year's"
     if w in _CLOCK_MINUTES and prev is not None and prev in _HOUR_NAMES:
         return True  # "three thirty", "four fifteen" (not a phone's "three oh five")
     return False
 
 
 _DAY_PARTS = frozenset({"morning", "afternoon", "evening"})
+_HOLIDAYS = frozenset(
+    "holidays christmas thanksgiving easter hanukkah kwanzaa passover ramadan".split()
+)
+#: Words before a holiday that make it a time: "after the holidays", "the week before Easter".
+_HOLIDAY_BOUNDS = frozenset("after before until till around by past".split())
+#: Words a holiday's time phrase reaches back over: "right after New Year's", "the week
+#: after Thanksgiving", "sometime before Christmas".
+_HOLIDAY_LEFT = _HOLIDAY_BOUNDS | frozenset(
+    "the new right just sometime week weeks a couple of two few days".split()
+)
+
+
+def _is_holiday(words: list[str], i: int) -> bool:
+    w = words[i]
+    return w in _HOLIDAYS or (w in ("year", "year's", "years") and i > 0 and words[i - 1] == "new")
+
+
+def _holiday_bound(words: list[str], i: int) -> bool:
+    """Whether the holiday at ``i`` is bounded ("after the holidays", "before New Year's")."""
+    return any(w in _HOLIDAY_BOUNDS for w in words[max(0, i - 3) : i])
 #: "good" as a recognizer may hear it before a greeting's day part ("would afternoon my name …").
 _GOOD_SOUNDALIKES = frozenset({"good", "would", "could", "hood"})
 #: Words before a greeting: "hi, good morning".
@@ -605,6 +632,8 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         # "before school starts" said in passing is a deadline; asked for, "after school"
         # is the time
         and (expecting or words[i] not in ("school", "work"))
+        # "bad over the holidays" is when something happened; "after the holidays" is a time
+        and not (_is_holiday(words, i) and not _holiday_bound(words, i))
     ]
     if not expecting and core and all(words[i] in _MONTHS for i in core):
         # "we switched in January": a month alone, not asked for, is no preference
@@ -784,6 +813,13 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
     """The time phrase around the core words ``start..end``, widened to its lead and clock
     words (not back past ``floor``), as said (clock times in digits)."""
     words = [t.word for t in toks]
+    if _is_holiday(words, start):
+        while (
+            start > floor
+            and words[start - 1] in _HOLIDAY_LEFT
+            and not re.search(r"[,.!?;]", text[toks[start - 1].end : toks[start].start])
+        ):
+            start -= 1
     while (
         start > floor
         and words[start - 1] in _TIME_LEFT
@@ -1182,11 +1218,16 @@ def _more_answers(
 ) -> tuple[Answer, ...]:
     """Answers to the other questions of a turn that asks two ("What's the address of your
     downtown Austin office? And is there parking?"), told apart by typed question marks."""
-    asked = re.findall(r"[^.!?]+\?", text)
-    if len(asked) < 2:
-        # a recognizer's run-on: "what's the address of your downtown austin office and is
+    asked = [
+        piece
+        for question in re.findall(r"[^.!?]+\?", text)
+        # "Is there parking, what do I need to bring, and how long does the exam take?"; a
+        # recognizer's run-on: "what's the address of your downtown austin office and is
         # there parking"
-        asked = re.split(r"\band (?=(?:is|are|do|does|what|what's|where|when|how|can)\b)", text)
+        for piece in re.split(_NEXT_QUESTION_RE, question)
+    ]
+    if len(asked) < 2:
+        asked = re.split(_NEXT_QUESTION_RE, text)
     if len(asked) < 2:
         return ()
     found: list[Answer] = []
@@ -1199,7 +1240,15 @@ def _more_answers(
             and all(other.text != f.text for f in found)
         ):
             found.append(other)
-    return tuple(found[:1])
+    return tuple(found[:2])
+
+
+#: Where the next of several questions starts inside one sentence.
+_NEXT_QUESTION_RE = re.compile(
+    r"(?:,\s*(?:and\s+)?|\band\s+)"
+    r"(?=(?:is|are|do|does|what|what's|where|where's|when|how|can)\b)",
+    re.IGNORECASE,
+)
 
 
 def _reason_beside_question(profile: BusinessProfile, text: str) -> str | None:
@@ -1580,6 +1629,9 @@ def _understand(
         and not change
         and not _booking_words(low)
     )
+    if reason and not _booking_words(low) and _SELF_CALLBACK_RE.search(low):
+        # "I'll think about the LASIK thing and call back": put off, not asked for
+        reason = None
     book = (
         bool(_booking_words(low))
         or question_kind == "availability"

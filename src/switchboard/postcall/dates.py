@@ -22,6 +22,8 @@ business-local already):
 - "November 24th", "24th of November", "Nov 24", "11/24" → that day in this year if it is today
   or later, else next year. An explicit year is used as given.
 - "in two weeks", "in 3 days", "a week from today", "in a month" → counted from today.
+- "a week from Monday", "two weeks from tomorrow" → counted from that day (Monday as a bare
+  weekday resolves).
 - Time-of-day words ("morning", "at ten", "afternoon") are ignored: only the day is resolved.
 - A day ruled out ("any day except Monday", "not Friday", "I can't do Tuesday") → ``None``.
 - Vague or recurring expressions ("any weekday morning", "Mondays", "next week", "whenever",
@@ -215,6 +217,19 @@ def _candidates(low: str, today: date) -> list[date]:
             found.append(resolved)
         take(match)
     count_re = "|".join(sorted((re.escape(k) for k in COUNT_WORDS), key=len, reverse=True))
+    for match in re.finditer(
+        rf"\b(\d+|{count_re}) weeks? from (tomorrow|{_WEEKDAY_RE})\b", consumed
+    ):
+        amount_text = match.group(1)
+        amount = int(amount_text) if amount_text.isdigit() else COUNT_WORDS[amount_text]
+        base = match.group(2)
+        start = (
+            today + timedelta(days=1)
+            if base == "tomorrow"
+            else _weekday(today, WEEKDAYS[base], None)
+        )
+        found.append(start + timedelta(weeks=amount))
+        take(match)
     for match in re.finditer(
         rf"\b(?:(in|within) )?(\d+|{count_re}) (days?|weeks?|months?)( from (?:now|today)| out)?\b",
         consumed,
