@@ -490,6 +490,9 @@ def test_yes_no(text, answer):
         ("Can I speak to a representative", "human"),
         ("operator", "human"),
         ("let me speak with someone at the front desk", "human"),
+        # as the recognizer heard it in the audio eval
+        ("hi can i speak which someone at the front desk please it's about to bill", "human"),
+        ("hum you know what i needed front desk please i have some questions", "human"),
         ("Am I talking to a robot?", "robot"),
         ("Is this a real person?", "robot"),
         ("are you a computer", "robot"),

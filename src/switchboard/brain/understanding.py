@@ -112,12 +112,14 @@ _PERSON = (
     r"the office|staff|a staff member|the staff|someone in the office|a human being)"
 )
 _HUMAN_RE = re.compile(
-    r"\b(?:(?:talk|speak|speaking|talking) (?:to|with) " + _PERSON + r"|transfer me|connect me|"
+    # "with" as a recognizer may hear it ("can i speak which someone at the front desk")
+    r"\b(?:(?:talk|speak|speaking|talking) (?:to|with|which|wit|width|too) " + _PERSON + r"|"
+    r"transfer me|connect me|front desk please|receptionist please|"
     # "I need the front desk please", "can I get a human on the line?" (not "I need someone
     # to look at my eye": only a desk or a person as such)
-    r"(?:need|want|get|have|reach) (?:the front desk|front desk|a (?:real |live |actual )?"
-    r"(?:human|person)(?! who)|(?:the )?receptionist|an operator|the operator|a representative|"
-    r"a human being)|"
+    r"(?:need|needed|want|wanted|get|have|reach) (?:the front desk|front desk|"
+    r"a (?:real |live |actual )?(?:human|person)(?! who)|(?:the )?receptionist|an operator|"
+    r"the operator|a representative|a human being)|"
     r"put me through|get me " + _PERSON + r"|representative|operator|real person|live person|"
     r"actual person|human being|agent please)\b"
 )
