@@ -574,6 +574,8 @@ def _is_holiday(words: list[str], i: int) -> bool:
 def _holiday_bound(words: list[str], i: int) -> bool:
     """Whether the holiday at ``i`` is bounded ("after the holidays", "before New Year's")."""
     return any(w in _HOLIDAY_BOUNDS for w in words[max(0, i - 3) : i])
+
+
 #: "good" as a recognizer may hear it before a greeting's day part ("would afternoon my name …").
 _GOOD_SOUNDALIKES = frozenset({"good", "would", "could", "hood"})
 #: Words before a greeting: "hi, good morning".
@@ -1218,8 +1220,10 @@ def _is_wrong_number(low: str) -> bool:
 def _more_answers(
     profile: BusinessProfile, text: str, answer: Answer, *, office_id: str | None
 ) -> tuple[Answer, ...]:
-    """Answers to the other questions of a turn that asks two ("What's the address of your
-    downtown Austin office? And is there parking?"), told apart by typed question marks."""
+    """Answers to the other questions of a turn that asks several ("What's the address of
+    your downtown Austin office? And is there parking?", "Is there parking, what do I need to
+    bring, and how long does the exam take?"), told apart by question marks, commas or "and"
+    before a question word; at most two more."""
     asked = [
         piece
         for question in re.findall(r"[^.!?]+\?", text)
@@ -1323,9 +1327,9 @@ def _offered_name(profile: BusinessProfile, text: str) -> PersonName | None:
 def _written_as_a_name(text: str, name: PersonName) -> bool:
     """Whether a transcript that writes case (typed text, a large-vocabulary recognizer)
     capitalizes every word of the name and nothing else in its sentence ("Terrence Boateng.",
-    "Mateo Villalobos. He's seven."), or the caller
-    spelled its last name: evidence of a name beyond a list of common first names (the
-    embedded recognizer writes lowercase, so its words never pass this)."""
+    "Mateo Villalobos. He's seven."), or the caller spelled its last name: evidence of a name
+    beyond a list of common first names (the embedded recognizer writes lowercase, so its
+    words never pass this)."""
     spelled = spelled_word(text)
     if spelled and name.last and spelled.lower() == normalize(name.last).replace(" ", ""):
         return True
