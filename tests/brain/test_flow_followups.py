@@ -457,3 +457,16 @@ def test_asking_whether_staff_will_call_about_the_request_is_answered_yes(asked)
 def test_asking_for_a_call_back_before_any_request_still_takes_a_message():
     state, replies = play_flow(["Will someone call me back about my bill?"])
     assert state.mode == "message" and "confirm the day" not in replies[-1].text
+
+
+def test_checking_the_line_is_answered_and_the_open_question_asked_again():
+    state, replies = play_flow(["Hello? Hello?", "Hello, I can barely hear you, it's breaking up."])
+    assert all("I'm here" in r.text and "help you" in r.text for r in replies[1:])
+    assert state.not_understood == 0
+    state, replies = play_flow(["I'd like to book an eye exam.", "Are you still there?"])
+    assert "I'm here" in replies[-1].text and replies[-1].expect == "office"
+
+
+def test_a_caller_who_will_call_back_later_hears_goodbye():
+    state, replies = play_flow(["Hello?", "Ugh. I'll call back."])
+    assert state.ended and replies[-1].end_call and state.outcome == "no_request"

@@ -55,6 +55,15 @@ PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
         # "this is" later in a run-on sentence: only before a common first name
         ("i want a glaucoma check this is ana lopez", False, "Ana", "Lopez"),
         ("i need an exam this is urgent please", False, None, None),
+        # greetings before the opening "this is"; "this is urgent" names no one
+        (
+            "Hi, good morning! This is Ngozi Eze, E Z E, and I need to make an appointment.",
+            False,
+            "Ngozi",
+            "Eze",
+        ),
+        ("hi good morning this is urgent", False, None, None),
+        ("This is kind of embarrassing", False, None, None),
         ("i need an exam this is for my son", False, None, None),
         # a name corrected in the same breath: the restated full name wins
         (
@@ -1349,6 +1358,16 @@ def test_seventh_batch_phrasings(text, expect, field, value):
         # a visit put off is neither asked for nor a message
         ("I'll think about the LASIK thing and call back. That's all.", None, "reason", None),
         ("Great. I'll think about the LASIK thing and call back.", None, "callback", False),
+        # leaving to call again asks for nothing; a day in it is no visit's time
+        ("Ugh. I'll call back.", None, "calling_back", True),
+        ("Oh, noon, okay. Thanks, I'll just call back Monday then.", None, "calling_back", True),
+        ("Oh, noon, okay. Thanks, I'll just call back Monday then.", None, "time", None),
+        ("I'll call back to book an exam", None, "calling_back", False),
+        # checking the line, and nothing else
+        ("Hello?", None, "line_check", True),
+        ("Hello? Hello, I can barely hear you, you're breaking up.", None, "line_check", True),
+        ("Are you still there?", "name", "line_check", True),
+        ("Hello, I need an eye exam", None, "line_check", False),
     ],
 )
 def test_twelfth_batch_phrasings(text, expect, field, value):

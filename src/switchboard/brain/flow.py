@@ -619,6 +619,10 @@ def _step(
         # The question is said again after it, so the caller knows what to come back with.
         text = f"{phrases.hold} {state.prompt}" if state.prompt else phrases.hold
         return state, _reply(profile, text, state.expect)
+    if u.line_check and not (u.has_facts or u.emergency or u.human or u.done):
+        # "Hello? Hello? You're breaking up.": no miss; the open question is asked again.
+        text = f"{phrases.line_check} {state.prompt}" if state.prompt else phrases.line_check
+        return state, _reply(profile, text, state.expect)
     just_read_back = state.phone_stated
     low = u.text.lower()
     if just_read_back and not u.phone and _number_wrong(low):
@@ -704,7 +708,7 @@ def _step(
         return _goodbye(profile, state)
     if wrap and nothing_new and (u.done or u.yes is False):
         return _goodbye(profile, state, leaving=state.mode in ("booking", "message"))
-    if re.search(r"\b(?:goodbye|good bye|bye)\b", low) and nothing_new:
+    if (re.search(r"\b(?:goodbye|good bye|bye)\b", low) or u.calling_back) and nothing_new:
         return _goodbye(profile, state, leaving=state.mode in ("booking", "message"))
     plainly_done = u.done and _ALL_DONE_RE.search(low) and not _ASKS_MORE_RE.search(low)
     leaving = plainly_done and _LEAVING_RE.search(low)

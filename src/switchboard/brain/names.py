@@ -41,6 +41,8 @@ NOT_NAME = frozenset(
     due annual looking wondering trying hoping going interested calling back new here
     im hm mhm huh mmm umm uhm erm speaking now today let's lets start needs wants keeps gets
     ten eleven twelve twenty thirty forty fifty hundred
+    urgent important serious emergency crazy weird strange awkward embarrassing kind sort
+    regarding concerning
     """.split()
 ) | frozenset(DIGIT_NAMES)
 TITLES = frozenset({"dr", "doctor", "mr", "mrs", "ms", "miss", "mister"})
@@ -308,7 +310,11 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
         cue = _first_cue_with_a_name(low)
     if cue is None and not expecting:
         # "(hi,) this is …" opening the call; a recognizer may put a stray word first.
-        cue = re.search(r"^(?:[a-z']+ )?this is\b", low)
+        cue = re.search(
+            r"^(?:(?:hi|hello|hey|good morning|good afternoon|good evening|yes|yeah|um|uh|oh|"
+            r"well|so|okay|ok)\s+)*(?:[a-z']+ )?this is\b",
+            low,
+        )
     if cue is None and not expecting:
         # Later in a sentence "this is" is mostly something else ("this is urgent", "this is
         # for my son"); before a common first name and one more word it is the caller: "i want

@@ -164,6 +164,15 @@ _REPEAT_RE = re.compile(
 
 
 #: "Hold on one second", "let me grab my card": the caller needs a moment.
+#: Checking the line, and nothing else: "Hello? Hello?", "Are you there?", "I can barely hear
+#: you, you're breaking up."
+_LINE_CHECK_RE = re.compile(
+    r"\b(?:hello|hi|hey|oh|um|uh|ugh|can you hear me(?: now| okay| ok)?|"
+    r"(?:is )?(?:anyone|anybody|someone|somebody) there|are you (?:still )?there|"
+    r"i can (?:barely|hardly|not|just barely) hear you|i can't (?:really )?hear you|"
+    r"(?:you're|you are|it's|it is|the line is|this line is) (?:breaking up|cutting out|"
+    r"really bad|so bad|bad)|bad (?:line|connection|reception)|i think)\b"
+)
 _HOLD_RE = re.compile(
     r"\b(?:hold on|hang on|one (?:sec|second|moment|minute)|just a (?:sec|second|moment|minute)|"
     r"give me a (?:sec|second|moment|minute)|bear with me|let me (?:grab|get|find|look for|check) "
@@ -1159,6 +1168,8 @@ class Understanding:
     identity: bool = False  # "is this the eye doctor's office?"
     repeat: bool = False  # "could you say that again?"
     hold: bool = False  # "hold on one second, let me grab my card"
+    line_check: bool = False  # "Hello? Hello? You're breaking up." and nothing else
+    calling_back: bool = False  # "I'll call back later": the caller leaves, asking nothing
     change: bool = False  # reschedule or cancel: a message for staff
     callback: bool = False  # "could someone call me back?" (not about booking): a message
     wrong_number: bool = False  # "sorry, wrong number"
@@ -1448,6 +1459,7 @@ def _understand(
         human = False
     identity = not robot and _is_identity_check(profile, low)
     repeat = bool(_REPEAT_RE.search(low)) and len(low.split()) <= 12
+    line_check = bool(low) and not _LINE_CHECK_RE.sub(" ", low).strip()
     hold = bool(_HOLD_RE.search(low)) and len(low.split()) <= 14
     if identity or repeat:
         question = False
@@ -1653,6 +1665,14 @@ def _understand(
         reason = None
     ack_only = bool(_ACK_ONLY_RE.match(low))
     done = (bool(_DONE_RE.search(low)) and not _GOING_ON_RE.search(low)) or ack_only
+    # "Ugh. I'll call back.": the caller is leaving, asking nothing
+    calling_back = bool(_SELF_CALLBACK_RE.search(low)) and not (
+        book or question or callback or change or human
+    )
+    if calling_back:
+        # "Oh, noon, okay. I'll just call back Monday then.": asking for nothing, a day said
+        # is when they will call (or the agent's words said back), not a visit's time
+        time = None
     said_yes_no = yes_no(text)
     if (done or said_yes_no is not None) and reason and expect == "reason":
         # "No, that's all" answers the question; it is not a reason.
@@ -1675,6 +1695,8 @@ def _understand(
         identity=identity,
         repeat=repeat,
         hold=hold,
+        line_check=line_check,
+        calling_back=calling_back,
         change=change,
         callback=callback,
         wrong_number=_is_wrong_number(low),
