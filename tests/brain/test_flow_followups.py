@@ -470,3 +470,18 @@ def test_checking_the_line_is_answered_and_the_open_question_asked_again():
 def test_a_caller_who_will_call_back_later_hears_goodbye():
     state, replies = play_flow(["Hello?", "Ugh. I'll call back."])
     assert state.ended and replies[-1].end_call and state.outcome == "no_request"
+
+
+def test_booking_right_after_a_service_question_takes_that_service_as_the_reason():
+    state, replies = play_flow(
+        [
+            "Hey, do y'all do contact lens fittings? I've never worn contacts.",
+            "Okay cool, yeah, I'd like to set that up. Kendall's closest to me.",
+        ]
+    )
+    assert "contact lens exam and fitting" in replies[1].text
+    assert state.request.reason == "contact lens exam and fitting"
+    state, _ = play_flow(
+        ["Do you do LASIK?", "Okay. I'd like to book an eye exam for my son at Kendall."]
+    )
+    assert "eye exam" in state.request.reason

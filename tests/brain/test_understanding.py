@@ -63,6 +63,7 @@ PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
             "Eze",
         ),
         ("hi good morning this is urgent", False, None, None),
+        ("Oh, of course. Folasade. Folasade Adeyemi.", True, "Folasade", "Adeyemi"),
         ("This is kind of embarrassing", False, None, None),
         ("i need an exam this is for my son", False, None, None),
         # a name corrected in the same breath: the restated full name wins
@@ -978,6 +979,13 @@ def test_a_name_given_at_the_reason_question_is_the_name(text, first, last):
         ("sometime before Christmas", False, "sometime before Christmas"),
         ("My eyes got bad over the holidays", False, None),
         ("Happy holidays! I need an eye exam", False, None),
+        # a day ruled out after it keeps the words that rule it out; "through" joins days
+        (
+            "Okay. Um, Fridays are hard for me, so any morning Monday through Thursday.",
+            True,
+            "Fridays are hard for me, any morning Monday through Thursday",
+        ),
+        ("Monday doesn't work, Tuesday is fine", True, "Monday doesn't work, Tuesday"),
     ],
 )
 def test_times_in_everyday_phrasings(text, expecting, time):
@@ -1368,6 +1376,18 @@ def test_seventh_batch_phrasings(text, expect, field, value):
         ("Hello? Hello, I can barely hear you, you're breaking up.", None, "line_check", True),
         ("Are you still there?", "name", "line_check", True),
         ("Hello, I need an eye exam", None, "line_check", False),
+        # a plan the practice does not list, asked about at the plan question, is the plan
+        (
+            "Ambetter. Do y'all take that?",
+            "insurance",
+            "insurance",
+            InsuranceMatch("Ambetter", False),
+        ),
+        ("Do you take Ambetter?", "insurance", "question_kind", "insurance"),
+        ("Do you need my member ID?", "insurance", "insurance", None),
+        # a title goes with the last name: the first is still to be asked
+        ("Good morning. This is Mrs. Adeyemi calling.", None, "last_name", "Adeyemi"),
+        ("Good morning. This is Mrs. Adeyemi calling.", None, "name", None),
     ],
 )
 def test_twelfth_batch_phrasings(text, expect, field, value):

@@ -122,6 +122,7 @@ class FlowState:
     phone_stated: bool = False  # the number was read back; the next utterance may correct it
     pending_fact: str | None = None  # hours/address/phone asked before an office was named
     discussed_office_id: str = ""  # the office whose facts were last given ("book there")
+    discussed_service: str = ""  # the service a question was just answered about ("set it up")
     reprompts: int = 0
     reason_asks: int = 0  # times the visit reason was asked for; it is not asked forever
     not_understood: int = 0
@@ -488,6 +489,10 @@ def _apply_facts(
         req = replace(req, last_name=u.last_name, patient_name=f"{req.first_name} {u.last_name}")
         acks.append(fill(phrases.thank_name, first_name=req.first_name))
         changed = True
+    elif u.last_name and not req.last_name:
+        # "This is Mrs. Adeyemi": the last name kept; the full name is asked for as usual
+        req = replace(req, last_name=u.last_name, patient_name=u.last_name)
+        changed = True
     respelled = _respelled_name(req, u)
     if respelled is not None:
         # "Sorry, Katherine is with a K. K A T H E R I N E.", at any later question.
@@ -512,6 +517,11 @@ def _apply_facts(
         if state.mode != "message" and safe_caller_words(u.reason) != req.reason:
             req = replace(req, reason=safe_caller_words(u.reason))
             changed = True
+    elif booking and u.book and not req.reason and state.discussed_service:
+        # "Do y'all do contact lens fittings?" answered, then "I'd like to set that up": the
+        # service just asked about is the visit
+        req = replace(req, reason=state.discussed_service)
+        changed = True
     late_time = (
         # "Yeah, that's all" heard as "yeah that's all noon just", "yes that's my cell, that's
         # fine" as "... that's friday": a lone time word in a yes or a goodbye after the recap
@@ -571,7 +581,7 @@ def _handle_question(
         state = replace(state, answered=state.answered + 1, discussed_office_id=office.id)
         return state, office_fact(office, answer.kind)
     if answer is not None:
-        state = replace(state, answered=state.answered + 1)
+        state = replace(state, answered=state.answered + 1, discussed_service=answer.service)
         if answer.kind in ("hours", "address", "phone") and u.office:
             state = replace(state, discussed_office_id=u.office.office_id)
         return state, " ".join([answer.text, *(more.text for more in u.more_answers)])

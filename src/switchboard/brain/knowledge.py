@@ -92,9 +92,10 @@ _ADDRESS_RE = re.compile(
     r"how do i get|where exactly|what street)\b"
 )
 _PHONE_RE = re.compile(r"\b(?:phone number|number for|direct number|(?:office|their) number)\b")
+_YOU = r"(?:you|y'all|yall|you guys|you all)"
 _SERVICES_RE = re.compile(
-    r"\b(?:services|what do you (?:do|offer|treat)|do you (?:do|offer|provide|treat|perform|"
-    r"have)|can you (?:do|treat)|does (?:the|your) (?:office|practice) (?:do|offer))\b"
+    rf"\b(?:services|what do {_YOU} (?:do|offer|treat)|do {_YOU} (?:do|offer|provide|treat|"
+    rf"perform|have)|can {_YOU} (?:do|treat)|does (?:the|your) (?:office|practice) (?:do|offer))\b"
 )
 _PROVIDER_RE = re.compile(
     r"\b(?:doctors?|dr|optometrists?|ophthalmologists?|physicians?|providers?|surgeons?)\b"
@@ -127,6 +128,7 @@ class Answer:
     text: str
     kind: str
     needs_office: bool = False
+    service: str = ""  # the one service a services answer names ("contact lens exam and fitting")
 
 
 #: A sentence a caller ends with a rising voice ("?") that still states something: it opens
@@ -344,6 +346,13 @@ def _article(word: str) -> str:
 def _services_answer(profile: BusinessProfile, low: str) -> str | None:
     if re.search(r"\bwhat (?:services|do you (?:do|offer|treat))\b|\bservices\b", low):
         return f"We offer {_join(profile.services)}." if profile.services else None
+    service = _service_asked(profile, low)
+    return f"We offer {service}." if service else None
+
+
+def _service_asked(profile: BusinessProfile, low: str) -> str | None:
+    """The one service of the profile a question names best ("contact lens fittings"), or
+    None."""
     query = set(_terms(low)) - {"do", "offer", "provide", "treat", "perform", "have"}
     best = None
     for service in profile.services:
@@ -352,7 +361,7 @@ def _services_answer(profile: BusinessProfile, low: str) -> str | None:
             overlap = len(terms & query) / len(terms)
             if best is None or overlap > best[0]:
                 best = (overlap, service)
-    return f"We offer {best[1]}." if best else None
+    return best[1] if best else None
 
 
 def answer_question(
@@ -383,7 +392,9 @@ def answer_question(
     if _SERVICES_RE.search(low):
         text_answer = _services_answer(profile, low)
         if text_answer:
-            return Answer(text_answer, "services")
+            service = _service_asked(profile, low)
+            named = service if service and text_answer == f"We offer {service}." else ""
+            return Answer(text_answer, "services", service=named)
     return None
 
 

@@ -140,6 +140,8 @@ def _name_words(candidate: list[str], *, strict: bool) -> list[str]:
 
 def split_name(words: list[str]) -> PersonName:
     """A name from its words, in order: first name (two words when compound) and the rest."""
+    if len(words) > 2 and words[0] == words[1]:
+        words = words[1:]  # "Folasade. Folasade Adeyemi.": the first name said, then the whole
     names = [title_name(w) for w in words]
     if len(names) == 1:
         return PersonName(names[0])

@@ -317,8 +317,22 @@ def match_insurance(
         return InsuranceMatch("none", False)
     if _NOT_SURE_RE.search(low):
         return InsuranceMatch("not sure", False)
-    rest = _LEAD_IN_RE.sub("", low, count=1)
-    rest = re.sub(r"\b(?:insurance|plan|please|thanks|thank you)\b", " ", rest).split()
-    if 1 <= len(rest) <= 4 and not all(w in NOT_NAME for w in rest):
-        return InsuranceMatch(" ".join(w.capitalize() for w in rest), False)
+    # "Ambetter. Do y'all take that?", "Do you take Ambetter?": the plan, not the asking
+    clauses = [normalize(c) for c in re.split(r"[.?!;,]+", text) if c.strip()]
+    asks = re.search(r"\b(?:take|takes|accept|accepted|cover|covered|in network)\b", low)
+    for said in (low, *(clauses if asks else ())):
+        rest = _LEAD_IN_RE.sub("", said, count=1)
+        rest = re.sub(r"\b(?:insurance|plan|please|thanks|thank you)\b", " ", rest)
+        rest = _ASKS_COVERAGE_RE.sub(" ", rest).split()
+        if 1 <= len(rest) <= 4 and not all(w in NOT_NAME for w in rest):
+            return InsuranceMatch(" ".join(w.capitalize() for w in rest), False)
     return None
+
+
+#: Words that ask whether a plan is taken, around the plan's name.
+_ASKS_COVERAGE_RE = re.compile(
+    r"\b(?:do|does|would|will|can|is|are) (?:you|y'all|yall|you guys|you all|the office|"
+    r"that|it|this)(?: take| accept| cover| work with| be)?(?: that| it| this)?\b|"
+    r"\b(?:take|takes|accept|accepted|"
+    r"covered|cover|in network|okay|ok|good) ?(?:that|it|this|there)?\b"
+)

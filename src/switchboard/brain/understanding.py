@@ -511,7 +511,7 @@ _ORDINALS = frozenset(
 )
 _TIME_JOIN = frozenset(
     """at in the on or and between around about after before by until till from to of early
-    late next this coming following week any sometime a an""".split()
+    late next this coming following week any sometime a an through thru""".split()
 )
 #: Words that rule a day or time out: "any day except Monday" is kept whole, never "Monday".
 _TIME_EXCEPT = frozenset("except excluding besides but not no other than".split())
@@ -885,7 +885,18 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
         and not re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)", words[start + 1])
     ):
         start += 1
+    # "Fridays are hard for me": a day ruled out after it keeps the words that rule it out
+    ruled_out = _RULED_OUT_AFTER_RE.match(" ".join(words[end + 1 : end + 6]))
+    if ruled_out and not re.search(r"[,.!?;]", text[toks[end].end : toks[end + 1].start]):
+        end += len(ruled_out.group(0).split())
     return clock_digits(text[toks[start].start : toks[end].end])
+
+
+#: Words after a day that rule it out: "Fridays are hard for me", "Monday doesn't work".
+_RULED_OUT_AFTER_RE = re.compile(
+    r"(?:are|is|'s) (?:hard|bad|tough|difficult|out|impossible|no good|not good)(?: for me)?\b|"
+    r"(?:don't|doesn't|won't|do not|does not|will not) work(?: for me)?\b"
+)
 
 
 _HOUR_WORDS = {
@@ -1427,6 +1438,11 @@ def understand(
     return u
 
 
+def _titled(low: str, word: str) -> bool:
+    """Whether ``word`` follows a title ("mrs adeyemi", "mister haddad")."""
+    return re.search(rf"\b(?:mrs|mr|ms|miss|mister|missus|dr|doctor) {re.escape(word.lower())}\b", low) is not None
+
+
 def _understand(
     profile: BusinessProfile,
     text: str,
@@ -1476,6 +1492,9 @@ def _understand(
                 name, last_name = full, None
     else:
         name = extract_name(text, expecting=expect == "name" and not question)
+        if name is not None and not name.last and _titled(low, name.first):
+            # "This is Mrs. Adeyemi calling": a title goes with the last name
+            name, last_name = None, name.first
     respelled = None
     if name is None and last_name is None and expect not in _NAME_KINDS:
         spelled = spelled_word(text)
@@ -1520,7 +1539,12 @@ def _understand(
     if name is None and expect == "reason" and not question and office is None:
         name = _name_at_reason_question(profile, text)
         name_words = frozenset(normalize(name.full).split()) if name else name_words
-    insurance = match_insurance(profile, text, expecting=expect == "insurance" and not question)
+    # "Ambetter. Do y'all take that?": asked whether it is taken, a plan not listed still counts
+    insurance = match_insurance(
+        profile,
+        text,
+        expecting=expect == "insurance" and (not question or bool(_INSURANCE_ASK_RE.search(low))),
+    )
     if insurance is not None and not insurance.matched and (office or name or phone):
         if expect == "insurance" and insurance.value not in ("none", "self-pay", "not sure"):
             insurance = None
@@ -1609,8 +1633,13 @@ def _understand(
         and not answer_question(profile, text, office_id=office.office_id if office else office_id)
     ):
         question = False  # "Can you use my cell? It's 512-555-0388." gives a number
-    if question and question_kind is None and insurance is not None and insurance.matched:
-        if _INSURANCE_ASK_RE.search(low):
+    if question and question_kind is None and insurance is not None:
+        # "Ambetter. Do y'all take that?" answering the plan question: a plan the profile does
+        # not list is still the caller's, asked about
+        plan_said = insurance.matched or (
+            expect == "insurance" and insurance.value not in ("none", "self-pay", "not sure")
+        )
+        if plan_said and _INSURANCE_ASK_RE.search(low):
             question_kind = "insurance"
     answer = None
     more: tuple[Answer, ...] = ()
