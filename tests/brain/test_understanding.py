@@ -711,6 +711,9 @@ def test_faq_retrieval_with_threshold(text, faq_index):
         # when the caller names two)
         ("Her English isn't great. Does Dr. Ruiz speak Spanish?", None, "and speaks English and"),
         ("Does Dr. Chen speak Spanish?", None, "speaks English. Dr. Elena Ruiz and Dr. Sofia"),
+        # a language asked about at one office: who speaks it there, or where they are
+        ("Does anybody at the Hialeah office speak Spanish?", "hialeah", "Hialeah office, Dr."),
+        ("Does anybody there speak Spanish?", "austin", "None of the doctors at our Austin"),
         ("Which doctors are there?", "round-rock", "Dr. James Whitfield"),
         ("Do you treat dry eye?", None, "dry eye treatment"),
     ],
@@ -1370,7 +1373,8 @@ def test_seventh_batch_phrasings(text, expect, field, value):
         ("Ugh. I'll call back.", None, "calling_back", True),
         ("Oh, noon, okay. Thanks, I'll just call back Monday then.", None, "calling_back", True),
         ("Oh, noon, okay. Thanks, I'll just call back Monday then.", None, "time", None),
-        ("I'll call back to book an exam", None, "calling_back", False),
+        ("I'll call back to book an exam", None, "calling_back", True),
+        ("I'll call back to book an exam", None, "reason", None),
         # checking the line, and nothing else
         ("Hello?", None, "line_check", True),
         ("Hello? Hello, I can barely hear you, you're breaking up.", None, "line_check", True),
@@ -1384,7 +1388,17 @@ def test_seventh_batch_phrasings(text, expect, field, value):
             InsuranceMatch("Ambetter", False),
         ),
         ("Do you take Ambetter?", "insurance", "question_kind", "insurance"),
+        (
+            "Tricare. My wife's in the Navy. Is that gonna be a problem?",
+            "insurance",
+            "insurance",
+            InsuranceMatch("Tricare", False),
+        ),
+        ("Is that gonna be a problem?", "insurance", "insurance", None),
         ("Do you need my member ID?", "insurance", "insurance", None),
+        # someone else calling later to book asks for no visit now
+        ("Ay, perfect. Okay, I'll have my aunt call to set it up for her.", None, "book", False),
+        ("I'd like to book an exam, or I'll call back later", None, "book", True),
         # a title goes with the last name: the first is still to be asked
         ("Good morning. This is Mrs. Adeyemi calling.", None, "last_name", "Adeyemi"),
         ("Good morning. This is Mrs. Adeyemi calling.", None, "name", None),

@@ -325,11 +325,23 @@ def _providers_answer(profile: BusinessProfile, low: str, office: Office | None)
                 answer += f" {_join(speakers)} {verb} {lang}."
         return answer
     if lang:
-        speakers = [p.name for p in names.values() if lang in p.languages]
+        speakers = [p for p in names.values() if lang in p.languages]
         if not speakers:
             return None
-        verb = "speaks" if len(speakers) == 1 else "speak"
-        return f"{_join(speakers)} {verb} {lang}."
+        here = [p for p in speakers if office is not None and office.id in p.offices]
+        said = here or speakers
+        verb = "speaks" if len(said) == 1 else "speak"
+        spoken = f"{_join([p.name for p in said])} {verb} {lang}"
+        if office is None:
+            return f"{spoken}."
+        if here:
+            # "Does anybody at the Hialeah office speak Spanish?"
+            return f"At our {office.name} office, {spoken}."
+        where = _join(sorted({office_names[i] for p in said for i in p.offices}))
+        return (
+            f"None of the doctors at our {office.name} office speaks {lang}. "
+            f"{spoken}, at our {where} offices."
+        )
     pool = [p for p in profile.providers if office is None or office.id in p.offices]
     if not pool:
         return None

@@ -319,7 +319,11 @@ def match_insurance(
         return InsuranceMatch("not sure", False)
     # "Ambetter. Do y'all take that?", "Do you take Ambetter?": the plan, not the asking
     clauses = [normalize(c) for c in re.split(r"[.?!;,]+", text) if c.strip()]
-    asks = re.search(r"\b(?:take|takes|accept|accepted|cover|covered|in network)\b", low)
+    asks = re.search(
+        r"\b(?:take|takes|accept|accepted|cover|covered|in network)\b|\bis that (?:gonna be |"
+        r"going to be )?(?:a problem|an issue|okay|ok|alright|all right|fine)\b",
+        low,
+    )
     for said in (low, *(clauses if asks else ())):
         rest = _LEAD_IN_RE.sub("", said, count=1)
         rest = re.sub(r"\b(?:insurance|plan|please|thanks|thank you)\b", " ", rest)
@@ -331,6 +335,8 @@ def match_insurance(
 
 #: Words that ask whether a plan is taken, around the plan's name.
 _ASKS_COVERAGE_RE = re.compile(
+    r"\bis that (?:gonna be |going to be )?(?:a problem|an issue|okay|ok|alright|all right|"
+    r"fine)\b|"
     r"\b(?:do|does|would|will|can|is|are) (?:you|y'all|yall|you guys|you all|the office|"
     r"that|it|this)(?: take| accept| cover| work with| be)?(?: that| it| this)?\b|"
     r"\b(?:take|takes|accept|accepted|"

@@ -211,11 +211,14 @@ _CALLBACK_RE = re.compile(
     r"him|her)|leave (?:her |him |them |the doctor |dr\.? [a-z]+ )?(?:a )?message|"
     r"(?:someone|somebody|doctor|nurse|staff|office) (?:to |could |can |would )?call me)\b"
 )
-#: The caller calling again themselves: "I'll think about it and call back" asks for nothing.
+#: The caller calling again themselves: "I'll think about it and call back" asks for nothing;
+#: nor does someone else calling later: "I'll have my aunt call to set it up for her".
 _SELF_CALLBACK_RE = re.compile(
     r"\b(?:i'll|i will|i can|i could|i might|i may|i'd|we'll|we will|i'm going to|i'm gonna|"
     r"let me) (?:[a-z']+ ){0,8}?(?:call|give you a call|ring)(?: you| y'all)?"
-    r"(?: back| again| later| tomorrow)+\b"
+    r"(?: back| again| later| tomorrow)+\b|"
+    r"\b(?:i'll|i will|i'm going to|i'm gonna) (?:have|get|ask) (?:my|her|his|our) [a-z']+ "
+    r"(?:to )?call\b"
 )
 _WRONG_NUMBER_RE = re.compile(r"\b(?:wrong number|dialed the wrong|called the wrong)\b")
 # "Sorry, wrong number" with "wrong" misheard ("sorry bro number bye"): a short apology about
@@ -225,7 +228,9 @@ _NUMBER_OWNERS = frozenset(
     "my your our his her their the that this a an phone cell what what's which whose".split()
 )
 _INSURANCE_ASK_RE = re.compile(
-    r"\b(?:take|accept|accepted|cover|covered|coverage|in network|work with|bill|participate)\b"
+    r"\b(?:take|accept|accepted|cover|covered|coverage|in network|work with|bill|participate)\b|"
+    # said right after the plan: "Tricare. Is that gonna be a problem?"
+    r"\bis that (?:gonna be |going to be )?(?:a problem|an issue)\b"
 )
 #: "Can somebody see him soon?": asking for a visit in so many words.
 _SEE_PATIENT = (
@@ -280,6 +285,12 @@ def _new_time_for_existing(low: str, time: str) -> bool:
     return at >= 0
 
 
+#: Asking for the visit now, whatever else is said: "I'd like to book", "can I make an
+#: appointment".
+_BOOK_NOW_RE = re.compile(
+    r"\b(?:i'd like|i would like|i want|i wanna|i need|can i|could i|can you|could you|let's)\b"
+    r"(?: [a-z']+){0,3} (?:book|schedule|make an?|set up|appointment|come in|be seen)\b"
+)
 #: A visit the caller says they do not want: "I don't need an appointment, I just want to
 #: leave her a message".
 _NO_VISIT_RE = re.compile(
@@ -1440,7 +1451,8 @@ def understand(
 
 def _titled(low: str, word: str) -> bool:
     """Whether ``word`` follows a title ("mrs adeyemi", "mister haddad")."""
-    return re.search(rf"\b(?:mrs|mr|ms|miss|mister|missus|dr|doctor) {re.escape(word.lower())}\b", low) is not None
+    titles = r"(?:mrs|mr|ms|miss|mister|missus|dr|doctor)"
+    return re.search(rf"\b{titles} {re.escape(word.lower())}\b", low) is not None
 
 
 def _understand(
@@ -1695,6 +1707,10 @@ def _understand(
     ack_only = bool(_ACK_ONLY_RE.match(low))
     done = (bool(_DONE_RE.search(low)) and not _GOING_ON_RE.search(low)) or ack_only
     # "Ugh. I'll call back.": the caller is leaving, asking nothing
+    if book and _SELF_CALLBACK_RE.search(low) and not wants and not _BOOK_NOW_RE.search(low):
+        # "I'll have my aunt call to set it up", "I'll call back to book an exam": booked
+        # later, not in this call
+        book, reason = False, None
     calling_back = bool(_SELF_CALLBACK_RE.search(low)) and not (
         book or question or callback or change or human
     )
