@@ -235,6 +235,7 @@ class Phrases(_Model):
     line_check: str = "Yes, I'm here, and I can hear you."
     dates_deferred: str = "Our staff will check availability and confirm a time when they call."
     follow_up: str = "Yes. Our staff will call you to confirm the day and time."
+    ask_new_time: str = "What day and time would work better for you, {first_name}?"
     # Call-level lines (the pipeline and telephony use these too).
     reprompt: str = "Are you still there?"
     close_after_silence: str = (

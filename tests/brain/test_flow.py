@@ -181,12 +181,19 @@ def test_insurance_question_never_says_accepted():
 
 def test_reschedule_is_a_message():
     state, replies = run(
-        ["I need to reschedule my appointment on Monday, something came up", "Kendall", "Ana Diaz"]
+        [
+            "I need to reschedule my appointment on Monday, something came up",
+            "Kendall",
+            "Ana Diaz",
+            "Any morning the week after",
+        ]
     )
     assert state.message.startswith("I need to reschedule")
     assert state.outcome == "message_taken"
     assert "which of our offices" in replies[1].text.lower()
     assert state.request.office_id == "kendall" and state.request.last_name == "Diaz"
+    assert "work better" in replies[-2].text  # the new day is asked for; Monday is the old one
+    assert state.request.preferred_time == "Any morning the week after"
     assert "3 0 5, 5 5 5, 0 1 2 3" in replies[-1].text
 
 

@@ -485,3 +485,38 @@ def test_booking_right_after_a_service_question_takes_that_service_as_the_reason
         ["Do you do LASIK?", "Okay. I'd like to book an eye exam for my son at Kendall."]
     )
     assert "eye exam" in state.request.reason
+
+
+def test_a_reschedule_asks_the_day_that_would_work_better_not_the_old_one():
+    state, replies = play_flow(
+        [
+            "I have an appointment this Thursday at two and I need to reschedule it.",
+            "Kendall.",
+            "Matteo Bianchi.",
+        ]
+    )
+    assert "work better" in replies[-1].text and replies[-1].expect == "time"
+    assert state.request.preferred_time == ""  # "this Thursday at two" is the visit moved
+    state, replies = play_flow(
+        [
+            "I have an appointment this Thursday at two and I need to reschedule it.",
+            "Kendall.",
+            "Matteo Bianchi.",
+            "Next week, mornings.",
+        ]
+    )
+    assert (
+        state.request.preferred_time == "Next week, mornings" and state.outcome == "message_taken"
+    )
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I need to move my Tuesday appointment to Friday morning at Kendall.",
+        "I need to cancel my appointment for tomorrow at Kendall.",
+    ],
+)
+def test_a_move_that_says_its_new_day_or_a_cancellation_asks_no_new_time(said):
+    state, replies = play_flow([said, "Rosa Martinez."])
+    assert "work better" not in replies[-1].text

@@ -191,6 +191,12 @@ def test_digits_and_readback():
         ("georgetown area", "round-rock"),
         # more than one office named: the last one, unless said after "not"
         ("Kendall, no wait, Coral Gables", "coral-gables"),
+        # an office named again as the old one is not the one meant
+        (
+            "Kendall. No, wait, sorry, not Kendall, the Gables. Coral Gables. Kendall was our "
+            "old one.",
+            "coral-gables",
+        ),
         ("I used to go to Hialeah but I live in Pflugerville now", "round-rock"),
         ("hialeah been pflugerville", "round-rock"),  # a recognizer's "I live in" as a place
         ("Pflugerville, not Hialeah", "round-rock"),
@@ -1396,6 +1402,27 @@ def test_seventh_batch_phrasings(text, expect, field, value):
         ),
         ("Is that gonna be a problem?", "insurance", "insurance", None),
         ("Do you need my member ID?", "insurance", "insurance", None),
+        # a day said with a change of appointment is the visit moved unless said as the new one
+        (
+            "I have an appointment this Thursday at two and I need to reschedule it.",
+            None,
+            "time",
+            None,
+        ),
+        ("I need to move my Tuesday appointment to Friday morning", None, "time", "Friday morning"),
+        ("I need to move my Tuesday appointment to Friday morning", None, "change", True),
+        ("Can I reschedule for next Wednesday instead?", None, "time", "next Wednesday"),
+        ("I need to cancel my appointment for tomorrow", None, "cancel", True),
+        ("Yeah, I guess I should get it looked at. Miami Lakes is closest.", None, "book", True),
+        # a rising voice on a clause that states something asks nothing
+        (
+            "Um, so this is kind of hard to explain, my eyes have just been weird lately? Like "
+            "things get blurry when I'm reading.",
+            None,
+            "question",
+            False,
+        ),
+        ("So I was wondering, do you take Aetna?", None, "question", True),
         # someone else calling later to book asks for no visit now
         ("Ay, perfect. Okay, I'll have my aunt call to set it up for her.", None, "book", False),
         ("I'd like to book an exam, or I'll call back later", None, "book", True),
@@ -1612,3 +1639,25 @@ def test_only_a_titles_period_is_kept_inside_a_clause():
 
     parts = re.split(_CLAUSE_END, "I need new items. Mrs. Ortiz, Dr. Chen")
     assert [p.strip() for p in parts if p.strip()] == ["I need new items", "Mrs. Ortiz", "Dr. Chen"]
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        # a service the practice does not list: no answer borrowed from a side word ("kids")
+        (
+            "Hi, um, do you guys do vision therapy? Like eye exercises for kids? My son's "
+            "pediatrician mentioned it.",
+            None,
+        ),
+        ("Do you do Botox for eyelids?", None),
+        ("Hey, do y'all do contact lens fittings? I've never worn contacts.", "contact lens exam"),
+        ("Do you do eye exams for kids?", "children from age three"),
+    ],
+)
+def test_a_service_question_is_answered_from_the_sentence_that_asks_it(text, answer):
+    got = answer_question(PROFILE, text)
+    if answer is None:
+        assert got is None
+    else:
+        assert got is not None and answer in got.text

@@ -123,6 +123,8 @@ class FlowState:
     pending_fact: str | None = None  # hours/address/phone asked before an office was named
     discussed_office_id: str = ""  # the office whose facts were last given ("book there")
     discussed_service: str = ""  # the service a question was just answered about ("set it up")
+    reschedule: bool = False  # the message moves a visit: its new time is asked for once
+    new_time_asked: bool = False
     reprompts: int = 0
     reason_asks: int = 0  # times the visit reason was asked for; it is not asked forever
     not_understood: int = 0
@@ -230,6 +232,10 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
             return _asked_name(state), fill(phrases.ask_last_name, first_name=first), "last_name"
         if _should_ask_spelling(state):
             return _asked_spelling(profile, state)
+        if state.reschedule and not req.preferred_time and not state.new_time_asked:
+            # "I need to move my Thursday appointment": staff need the day it moves to
+            state = replace(_name_given_up(state), new_time_asked=True)
+            return state, fill(phrases.ask_new_time, first_name=first), "time"
         return _wrap_up(profile, _name_given_up(state), recap=False)
     if state.mode == "booking":
         if not req.reason and state.reason_asks < MAX_REASON_ASKS:
@@ -726,6 +732,15 @@ def _step(
         # "Austin's not that far. I'll think about it. That's all for now, thanks." after a
         # question was answered: a place or day said in passing is no request.
         return _goodbye(profile, state)
+    if (
+        state.mode == "message"
+        and state.expect == "time"
+        and nothing_new
+        and not (u.time or u.human or u.emergency)
+    ):
+        # "No, that's all" or "I'm not sure yet" to "what day would work better?": staff ask
+        # on the callback; the message goes on to the read-back
+        return _ask(profile, replace(state, not_understood=0))
     if leaving and nothing_new and state.mode in ("booking", "message") and not wrap:
         # "No, that's all I needed, thanks" in the middle of a request: the caller may be
         # leaving (or the recognizer made it up): "anything else?" lets them go or go on. A
@@ -761,6 +776,7 @@ def _step(
         state = _with_message(state, safe_caller_words(u.text.strip()))
         return _ask(profile, replace(state, not_understood=0), phrases.message_noted)
     if wants_message and state.mode in ("open", "wrap_up", "booking"):
+        state = replace(state, reschedule=u.change and not u.cancel)
         said = safe_caller_words(u.text.strip())
         detailed = len(said.split()) > 5
         if not detailed and not state.message:

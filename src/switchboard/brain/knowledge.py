@@ -151,6 +151,11 @@ def _asks_with_question_mark(sentence: str) -> bool:
     low = normalize(sentence)
     if not low or _GREETING_ONLY.match(low) or _HEDGE_END.search(low):
         return False
+    # "So this is kind of hard to explain, my eyes have just been weird lately?": its last
+    # clause states
+    last = normalize(sentence.rsplit(",", 1)[-1])
+    if last and last != low and _STATEMENT_OPENING.match(last) and not _QUESTION_START.search(low):
+        return False
     return not _STATEMENT_OPENING.match(low)
 
 
@@ -395,6 +400,18 @@ def answer_question(
                 return Answer("", fact, needs_office=True)
             return Answer(_office_sentence(office, fact), fact)
     faq = faq_match(profile, text)
+    # "Do you guys do vision therapy? Like eye exercises for kids? My son's pediatrician
+    # mentioned it.": the sentence that asks for a service says which one; an answer found
+    # only beside it ("kids", "pediatrician") answers another question
+    asking = normalize(
+        next(
+            (s for s in re.findall(r"[^.!?]+[.!?]?", text) if _SERVICES_RE.search(normalize(s))),
+            text,
+        )
+    )
+    if faq is not None and _SERVICES_RE.search(low):
+        if _service_asked(profile, asking) is None and not faq_match(profile, asking):
+            faq = None
     if faq is not None:
         return Answer(profile.faqs[faq[0]].a, "faq")
     if _PROVIDER_RE.search(low) or _LANGUAGE_RE.search(low):
@@ -402,9 +419,9 @@ def answer_question(
         if text_answer:
             return Answer(text_answer, "providers")
     if _SERVICES_RE.search(low):
-        text_answer = _services_answer(profile, low)
+        text_answer = _services_answer(profile, asking)
         if text_answer:
-            service = _service_asked(profile, low)
+            service = _service_asked(profile, asking)
             named = service if service and text_answer == f"We offer {service}." else ""
             return Answer(text_answer, "services", service=named)
     return None

@@ -102,7 +102,7 @@ def match_office(
 
     def consider_exact(match: OfficeMatch, start: int, size: int) -> None:
         nonlocal exact
-        if _negated(words, start):
+        if _negated(words, start) or _said_as_past(words, start + size):
             return
         rank = (start + size, size)  # ends latest; of two ending together, the longer
         if exact is None or rank > exact[0]:
@@ -213,6 +213,18 @@ def _negated(words: list[str], start: int) -> bool:
     """Is the place at ``words[start]`` said after "not" ("not Hialeah", "not the Kendall one")?"""
     before = words[max(0, start - 2) : start]
     return "not" in before and (before[-1] == "not" or before[-1] in ("the", "in", "at"))
+
+
+#: After a place: it is the one the caller no longer means ("Kendall was our old one").
+_PAST_PLACE_RE = re.compile(
+    r"^(?:(?:office|one|location) )?(?:was|used to be|is) (?:our|my|the) (?:old|former|"
+    r"previous|last|other)\b"
+)
+
+
+def _said_as_past(words: list[str], end: int) -> bool:
+    """Is the place ending at ``words[end]`` said as a past one ("Kendall was our old one")?"""
+    return _PAST_PLACE_RE.match(" ".join(words[end : end + 6])) is not None
 
 
 _NONE_RE = re.compile(

@@ -195,8 +195,8 @@ def _is_identity_check(profile: BusinessProfile, low: str) -> bool:
 
 _CHANGE_RE = re.compile(
     r"\b(?:reschedule|re schedule|rescheduling|cancel|cancell?ing|cancellation|"
-    r"(?:move|change|switch|push back) (?:my|our|her|his|their|the) (?:appointments?|appts?|"
-    r"visits?)|(?:move|push) (?:it|them|that) (?:back|up|to|out|forward)?|"
+    r"(?:move|change|switch|push back) (?:my|our|her|his|their|the) (?:[a-z]+ )?"
+    r"(?:appointments?|appts?|visits?)|(?:move|push) (?:it|them|that) (?:back|up|to|out|forward)?|"
     r"(?:need|have|want) to (?:move|change) (?:it|them|that)|"
     r"(?:change|move|switch) the (?:day|date|time)|"
     r"can't make (?:it|my)|(?:won't|will not|not) be able to make (?:it|my)|"
@@ -246,6 +246,7 @@ _BOOK_RE = re.compile(
     rf"{_SEE_PATIENT}|check up|get my eyes checked|make an|set up a|request|"
     r"get (?:her|him|me|them|my (?:son|daughter|husband|wife|mom|dad|mother|father)) in|"
     r"take a look|look at (?:it|them|my|her|his)|get (?:it|them|my eyes?|her eyes?|his eyes?) "
+    r"(?:looked at|checked out)|get (?:it|them|my eyes?|her eyes?|his eyes?) "
     r"checked|set (?:that|it|this|one|something) up|get (?:that|it|one) (?:set up|scheduled|"
     r"booked))\b"
 )
@@ -300,6 +301,25 @@ _NO_VISIT_RE = re.compile(
     r"\b(?:i'm|i am|we're|we are) not (?:booking|scheduling|making|calling to book|calling to "
     r"schedule|trying to book)(?: anything| an appointment| a visit)?\b"
 )
+
+
+#: Where a new time starts in a change of appointment: "move it to …", "reschedule for …".
+_NEW_TIME_LEAD_RE = re.compile(
+    r"\b(?:move|moved|moving|change|changed|switch|push|reschedule|rescheduled|make it|"
+    r"bump)\b[^.?!]*?\b(?:to|for|till|until|into)\b\s*",
+    re.IGNORECASE,
+)
+
+
+def _new_time(text: str) -> str | None:
+    """The new day or time in a change of appointment ("… move it to Friday morning"), or
+    None when only the visit being moved is named."""
+    for lead in _NEW_TIME_LEAD_RE.finditer(text):
+        found = extract_time(text[lead.end() :])
+        if found:
+            return found
+    instead = re.search(r"[^.?!]*\binstead\b[^.?!]*", text, re.IGNORECASE)
+    return extract_time(instead.group(0)) if instead else None
 
 
 def _booking_words(low: str) -> bool:
@@ -896,6 +916,8 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
         and not re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)", words[start + 1])
     ):
         start += 1
+    if words[end] == "week" and end + 1 < len(words) and words[end + 1] == "after":
+        end += 1  # "any morning the week after"
     # "Fridays are hard for me": a day ruled out after it keeps the words that rule it out
     ruled_out = _RULED_OUT_AFTER_RE.match(" ".join(words[end + 1 : end + 6]))
     if ruled_out and not re.search(r"[,.!?;]", text[toks[end].end : toks[end + 1].start]):
@@ -1193,6 +1215,7 @@ class Understanding:
     line_check: bool = False  # "Hello? Hello? You're breaking up." and nothing else
     calling_back: bool = False  # "I'll call back later": the caller leaves, asking nothing
     change: bool = False  # reschedule or cancel: a message for staff
+    cancel: bool = False  # the change is a cancellation (no new time to ask for)
     callback: bool = False  # "could someone call me back?" (not about booking): a message
     wrong_number: bool = False  # "sorry, wrong number"
     book: bool = False
@@ -1683,6 +1706,11 @@ def _understand(
     change = bool(_CHANGE_RE.search(low)) or (
         not question and time is not None and _new_time_for_existing(low, time)
     )
+    if change and time:
+        # "I have an appointment this Thursday at two and I need to reschedule it": that is
+        # the visit being moved; only a day said as the new one is a preference ("… move it
+        # to sometime next week", "… for Friday instead")
+        time = _new_time(text)
     callback = (
         bool(_CALLBACK_RE.search(_SELF_CALLBACK_RE.sub(" ", low)))
         and not change
@@ -1743,6 +1771,7 @@ def _understand(
         line_check=line_check,
         calling_back=calling_back,
         change=change,
+        cancel=change and bool(re.search(r"\bcancel", low)),
         callback=callback,
         wrong_number=_is_wrong_number(low),
         book=book,
