@@ -361,7 +361,7 @@ def _article(word: str) -> str:
 
 
 def _services_answer(profile: BusinessProfile, low: str) -> str | None:
-    if re.search(r"\bwhat (?:services|do you (?:do|offer|treat))\b|\bservices\b", low):
+    if re.search(rf"\bwhat (?:services|do {_YOU} (?:do|offer|treat))\b|\bservices\b", low):
         return f"We offer {_join(profile.services)}." if profile.services else None
     service = _service_asked(profile, low)
     return f"We offer {service}." if service else None
