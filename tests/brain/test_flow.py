@@ -164,6 +164,9 @@ def test_three_turns_not_understood_close_the_call():
     state, replies = run(["purple monkey", "zebra crossing", "lorem ipsum"])
     assert '"purple monkey"' in replies[1].text
     assert replies[-1].end_call and "call you back" in replies[-1].text
+    # the call back it promises is left to staff as a message, with the last words heard
+    assert state.outcome == "message_taken"
+    assert "could not be understood" in state.message and "lorem ipsum" in state.message
 
 
 def test_questions_are_answered_from_the_profile_or_noted():

@@ -943,6 +943,10 @@ def _closing_with_noise(u: Understanding) -> bool:
     )
 
 
+#: The message left for staff when the caller could not be understood and was promised a call.
+_NOT_UNDERSTOOD_NOTE = "Caller could not be understood; please call back."
+
+
 def _not_understood(
     profile: BusinessProfile, state: FlowState, u: Understanding
 ) -> tuple[FlowState, Reply]:
@@ -950,6 +954,12 @@ def _not_understood(
     count = state.not_understood + 1
     state = replace(state, not_understood=count)
     if count >= MAX_NOT_UNDERSTOOD:
+        # The close promises a call back from staff: the call leaves them a message to call,
+        # with the last words heard (they have the recording for the rest).
+        heard = safe_caller_words(u.text.strip())
+        note = f"{_NOT_UNDERSTOOD_NOTE} Last heard: \"{heard}\"" if heard else _NOT_UNDERSTOOD_NOTE
+        if not state.message:
+            state = replace(state, message=note)
         state = _settle(replace(state, ended=True, mode="ended", expect=None))
         return state, _reply(profile, phrases.not_understood_close, end_call=True)
     if state.expect in ("name", "last_name") and state.mode in ("booking", "message"):
