@@ -520,3 +520,9 @@ def test_a_reschedule_asks_the_day_that_would_work_better_not_the_old_one():
 def test_a_move_that_says_its_new_day_or_a_cancellation_asks_no_new_time(said):
     state, replies = play_flow([said, "Rosa Martinez."])
     assert "work better" not in replies[-1].text
+
+
+def test_a_name_given_after_a_question_noted_for_staff_is_kept_for_them():
+    state, replies = play_flow(["Are my test results back yet?", "It's Ingrid Solberg."])
+    assert state.request.patient_name == "Ingrid Solberg" and "Ingrid" in replies[-1].text
+    assert state.questions == ["Are my test results back yet?"]

@@ -457,6 +457,14 @@ def test_reason_when_asked_takes_plain_statements():
             "mondays beverly should i splashed with a glaucoma",
             False,
         ),
+        # said of the patient, and a feeling rather than a thing
+        (
+            "My husband was grinding something and a piece of metal flew into his eye. He "
+            "can't open it.",
+            True,
+        ),
+        ("it feels like there's something in my eye, kind of gritty", False),
+        ("I got something in my eye and it won't come out", True),
     ],
 )
 def test_emergency_signs(text, emergency):
@@ -955,6 +963,7 @@ def test_the_problem_a_caller_describes_is_the_reason(text, reason):
         ("Blurry vision.", None, None),
         ("Mateo Villalobos. He's seven.", "Mateo", "Villalobos"),  # its own sentence
         ("Blurry Vision. It's bad.", None, None),
+        ("It's Ingrid Solberg.", "Ingrid", "Solberg"),  # a cue before it
     ],
 )
 def test_a_name_given_at_the_reason_question_is_the_name(text, first, last):
@@ -1661,3 +1670,16 @@ def test_a_service_question_is_answered_from_the_sentence_that_asks_it(text, ans
         assert got is None
     else:
         assert got is not None and answer in got.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a doctor named beside the question, and "last week" (not how long something lasts)
+        "Hi, I had some scans done with Dr. Natarajan last week, the retina pictures. Are my "
+        "results back yet?",
+        "My last visit was in March. Can I get a copy of my records?",
+    ],
+)
+def test_a_question_the_profile_cannot_answer_borrows_no_answer_from_side_words(text):
+    assert answer_question(PROFILE, text) is None

@@ -233,7 +233,21 @@ def _stem(word: str) -> str:
 
 
 def _terms(text: str) -> list[str]:
-    return [_stem(w) for w in normalize(text).split() if w not in _STOP]
+    words = normalize(text).split()
+    return [
+        _stem(w)
+        for i, w in enumerate(words)
+        if w not in _STOP
+        # "last week", "my last visit": the past, not how long something lasts
+        and not (w == "last" and i + 1 < len(words) and words[i + 1] in _LAST_OF)
+    ]
+
+
+#: Words after "last" that make it "the previous": "last week", "last time", "last name".
+_LAST_OF = frozenset(
+    """week weeks month months year years time night visit appointment exam name one few couple
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
 
 
 def faq_match(profile: BusinessProfile, text: str) -> tuple[int, float] | None:
@@ -356,6 +370,17 @@ def _providers_answer(profile: BusinessProfile, low: str, office: Office | None)
     return f"Our doctors are {listed}."
 
 
+def _asks_about_providers(profile: BusinessProfile, text: str) -> bool:
+    """Whether the question (the sentences with "?", else all of it) is about the doctors:
+    names one or a language, or asks "does he …" of one named before."""
+    asked = normalize(" ".join(re.findall(r"(?:\b[DM]rs?\.|\bMs\.|[^.!?])*\?", text)) or text)
+    surnames = {normalize(p.name).split()[-1] for p in profile.providers}
+    if _PROVIDER_RE.search(asked) or _LANGUAGE_RE.search(asked) or surnames & set(asked.split()):
+        return True
+    named_before = surnames & set(normalize(text).split())
+    return bool(named_before) and re.search(r"\b(?:he|she|him|her|they)\b", asked) is not None
+
+
 def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
@@ -414,7 +439,9 @@ def answer_question(
             faq = None
     if faq is not None:
         return Answer(profile.faqs[faq[0]].a, "faq")
-    if _PROVIDER_RE.search(low) or _LANGUAGE_RE.search(low):
+    # "I had scans done with Dr. Natarajan last week. Are my results back yet?": a doctor named
+    # beside the question is not what it asks about
+    if _asks_about_providers(profile, text):
         text_answer = _providers_answer(profile, low, office)
         if text_answer:
             return Answer(text_answer, "providers")

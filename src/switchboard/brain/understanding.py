@@ -422,7 +422,21 @@ _SIGN_SYNONYMS: dict[str, tuple[str, ...]] = {
         "dirt",
         "sand",
     ),
-    "stuck": ("stuck", "lodged", "embedded", "caught", "in my eye"),
+    "stuck": (
+        "stuck",
+        "lodged",
+        "embedded",
+        "caught",
+        "in my eye",
+        # said of the patient: "a piece of metal flew into his eye"
+        "in his eye",
+        "in her eye",
+        "into my eye",
+        "into his eye",
+        "into her eye",
+        "flew into",
+        "went into",
+    ),
     "flashes": ("flash", "flashes", "flashing", "sparkles"),
     "light": ("light", "lights"),
     "curtain": ("curtain", "shadow", "veil", "shade"),
@@ -454,6 +468,13 @@ _VISIT_EYE_RE = re.compile(
 )
 
 
+#: A sensation, not a thing: "feels like (there is) something in my eye", "feeling of sand".
+_FEELS_LIKE_RE = re.compile(
+    r"\b(?:feels?|feeling|felt) (?:like|as if|as though)(?: there is| there| there's| it is)?"
+    r" (?:something|sand|grit|dirt|an eyelash|a hair)|\bfeeling of (?:something|sand|grit)"
+)
+
+
 def _has_phrase(low: str, phrase: str) -> bool:
     return re.search(rf"(?<![a-z']){re.escape(phrase)}(?![a-z'])", low) is not None
 
@@ -463,7 +484,9 @@ def is_emergency(profile: BusinessProfile, text: str) -> bool:
     # "something's stuck in my eye": a contraction's "'s" hides the word before it.
     low = re.sub(r"(?<=[a-z])'s\b", "", normalize(text))
     low = _VISIT_EYE_RE.sub("", low)
-    if not low:
+    # "It feels like there's something in my eye": a feeling (dry eye's grit), not an object
+    low = _FEELS_LIKE_RE.sub(" ", low)
+    if not low.strip():
         return False
     for sign in profile.emergency.signs:
         sign_low = normalize(sign)
@@ -1380,6 +1403,12 @@ def _offered_name(profile: BusinessProfile, text: str) -> PersonName | None:
     return offered
 
 
+_NAME_CUE_LEAD_RE = re.compile(
+    r"^\s*(?:it's|it is|this is|i'm|i am|my name is|my name's|name's|the name is)\s+",
+    re.IGNORECASE,
+)
+
+
 def _written_as_a_name(text: str, name: PersonName) -> bool:
     """Whether a transcript that writes case (typed text, a large-vocabulary recognizer)
     capitalizes every word of the name and nothing else in its sentence ("Terrence Boateng.",
@@ -1392,6 +1421,7 @@ def _written_as_a_name(text: str, name: PersonName) -> bool:
     name_words = normalize(name.full).split()
     # The whole answer, or its first sentence ("Mateo Villalobos. He's seven.")
     for part in (text, re.split(NOT_AFTER_TITLE + r"[.;!?]", text, maxsplit=1)[0]):
+        part = _NAME_CUE_LEAD_RE.sub("", part)  # "It's Ingrid Solberg."
         said = re.findall(r"[A-Za-z][A-Za-z'-]*", part)
         capitalized = [w for w in said if w[0].isupper() and not w.isupper()]
         if len(said) == len(name_words) and [w.lower() for w in capitalized] == name_words:
@@ -1571,7 +1601,9 @@ def _understand(
     if name is None and expect == "office" and not question:
         name = _name_at_office_question(profile, text, office=office)
         name_words = frozenset(normalize(name.full).split()) if name else name_words
-    if name is None and expect == "reason" and not question and office is None:
+    if name is None and expect in ("reason", "anything_else") and not question and office is None:
+        # the name answering a question not asked: "What would you like to come in for?" or,
+        # after a question noted for staff, "anything else?" ("It's Ingrid Solberg.")
         name = _name_at_reason_question(profile, text)
         name_words = frozenset(normalize(name.full).split()) if name else name_words
     # "Ambetter. Do y'all take that?": asked whether it is taken, a plan not listed still counts
