@@ -717,6 +717,9 @@ def test_faq_retrieval_with_threshold(text, faq_index):
     ("text", "office_id", "contains"),
     [
         ("What are your hours?", "kendall", "Saturday 9 AM to 1 PM"),
+        # no holiday hours are on file: none are made up, the regular ones are said as such
+        ("Are y'all open the day after Thanksgiving?", "round-rock", "don't have holiday hours"),
+        ("And can she get her glasses made there too?", None, "optical shop"),
         ("Where are you located?", "austin", "600 Congress Avenue"),
         ("What's the phone number for the office?", "hialeah", "3 0 5, 5 5 5, 0 1 1 3"),
         ("Does Dr. Chen work at Kendall?", None, "Coral Gables"),
@@ -1422,6 +1425,41 @@ def test_seventh_batch_phrasings(text, expect, field, value):
         ("I need to move my Tuesday appointment to Friday morning", None, "change", True),
         ("Can I reschedule for next Wednesday instead?", None, "time", "next Wednesday"),
         ("I need to cancel my appointment for tomorrow", None, "cancel", True),
+        # a day told of a visit gone by is no preference; the rest of the sentence may name one
+        ("Yeah, I was at your Hialeah office Monday and I sat there an hour.", None, "time", None),
+        ("I came in last Tuesday and I need a follow up next week", None, "time", "next week"),
+        ("I was hoping for Monday morning", None, "time", "Monday morning"),
+        ("It's been about four years.", None, "time", None),
+        # a complaint is for staff; the manager is a person to talk to
+        (
+            "I waited almost an hour past my appointment. That's unacceptable.",
+            None,
+            "callback",
+            True,
+        ),
+        (
+            "I don't want to book anything. I want the office manager to call me back.",
+            None,
+            "book",
+            False,
+        ),
+        ("Can I speak to the manager?", None, "human", True),
+        # the one doctor named works at one office: that office
+        (
+            "I need to see Dr. Chen about my cataracts",
+            None,
+            "office",
+            OfficeMatch("coral-gables", "Coral Gables", "chen", 90.0),
+        ),
+        ("I'd like to see Dr. Ruiz", None, "office", None),  # two offices: asked as usual
+        # an email spelled after the name spells no name and asks nothing
+        (
+            "Joaquin Etxeberria. That's E, T, X, E, B, E, R, R, I, A. And my email, in case you "
+            "need it, is j, o, a, q, u, i, n, dot, e, t, x, at example dot com.",
+            "name",
+            "name",
+            PersonName("Joaquin", "Etxeberria"),
+        ),
         ("Yeah, I guess I should get it looked at. Miami Lakes is closest.", None, "book", True),
         # a rising voice on a clause that states something asks nothing
         (

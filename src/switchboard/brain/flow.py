@@ -578,7 +578,12 @@ def _handle_question(
         return replace(state, answered=state.answered + 1), phrases.follow_up
     answer = u.answer
     if answer is not None and answer.needs_office:
-        office_id = u.office.office_id if u.office else state.request.office_id
+        # "And what's the address over there?" right after that office's hours
+        office_id = (
+            u.office.office_id
+            if u.office
+            else state.request.office_id or state.discussed_office_id
+        )
         office = profile.office(office_id) if office_id else None
         if office is None:
             return replace(state, pending_fact=answer.kind), ""

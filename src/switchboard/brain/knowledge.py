@@ -58,6 +58,7 @@ _SYNONYMS = {
     "last": "long",
     "buy": "sell",
     "purchase": "sell",
+    "optical": "sell",  # "do you have an optical shop?"
 }
 _QUESTION_START = re.compile(
     r"^(?:(?:so|and|also|um|uh|well|hi|hello|hey|ok|okay|great|then|yes|yeah|oh)\s+)*"
@@ -91,6 +92,12 @@ _ADDRESS_RE = re.compile(
     r"\b(?:address|located|location|where (?:are|is) (?:you|the|your|it)|directions|"
     r"how do i get|where exactly|what street)\b"
 )
+_HOLIDAY_RE = re.compile(
+    r"\b(?:holidays?|thanksgiving|christmas|new year'?s?|easter|memorial day|labor day|"
+    r"independence day|fourth of july|july 4th|veterans day|mlk day|martin luther king|"
+    r"presidents day|juneteenth)\b"
+)
+_NO_HOLIDAY_HOURS = "I don't have holiday hours on file; these are the regular ones."
 _PHONE_RE = re.compile(r"\b(?:phone number|number for|direct number|(?:office|their) number)\b")
 _YOU = r"(?:you|y'all|yall|you guys|you all)"
 _SERVICES_RE = re.compile(
@@ -235,7 +242,8 @@ def _stem(word: str) -> str:
 def _terms(text: str) -> list[str]:
     words = normalize(text).split()
     return [
-        _stem(w)
+        # "can she get her glasses made there?": bought there
+        "sell" if w == "made" and i and words[i - 1] in ("glasses", "lenses") else _stem(w)
         for i, w in enumerate(words)
         if w not in _STOP
         # "last week", "my last visit": the past, not how long something lasts
@@ -423,7 +431,12 @@ def answer_question(
         if pattern.search(low) and not (fact == "phone" and re.search(r"\bmy number\b", low)):
             if office is None:
                 return Answer("", fact, needs_office=True)
-            return Answer(_office_sentence(office, fact), fact)
+            sentence = _office_sentence(office, fact)
+            if fact == "hours" and _HOLIDAY_RE.search(low):
+                # "Are y'all open the day after Thanksgiving?": no holiday hours are on file,
+                # so none are said; the regular ones are
+                sentence = f"{_NO_HOLIDAY_HOURS} {sentence}"
+            return Answer(sentence, fact)
     faq = faq_match(profile, text)
     # "Do you guys do vision therapy? Like eye exercises for kids? My son's pediatrician
     # mentioned it.": the sentence that asks for a service says which one; an answer found

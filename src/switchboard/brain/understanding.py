@@ -109,7 +109,8 @@ _PERSON = (
     r"(?:(?:a |an )?(?:real|live|actual) (?:person|human|people|someone|somebody)|a person|"
     r"a human|human being|someone|somebody|anyone|anybody|a representative|representative|an "
     r"operator|operator|the operator|receptionist|the receptionist|front desk|the front desk|"
-    r"the office|staff|a staff member|the staff|someone in the office|a human being)"
+    r"the office|staff|a staff member|the staff|someone in the office|a human being|"
+    r"(?:the |a |your )?(?:office )?manager)"
 )
 _HUMAN_RE = re.compile(
     # "with" as a recognizer may hear it ("can i speak which someone at the front desk")
@@ -209,7 +210,10 @@ _CALLBACK_RE = re.compile(
     r"refill|refilled|(?:renew|renewal of) (?:my |the |her |his )?(?:prescription|drops|"
     r"medication)|(?:question|message) for (?:the doctor|my doctor|dr\.? [a-z]+|doctor [a-z]+|"
     r"him|her)|leave (?:her |him |them |the doctor |dr\.? [a-z]+ )?(?:a )?message|"
-    r"(?:someone|somebody|doctor|nurse|staff|office) (?:to |could |can |would )?call me)\b"
+    r"(?:someone|somebody|doctor|nurse|staff|office) (?:to |could |can |would )?call me|"
+    # a complaint is for staff to answer: "I sat in that waiting room almost an hour …
+    # That's unacceptable."
+    r"complain|complaint|unacceptable|(?:the |a |your )?(?:office )?manager)\b"
 )
 #: The caller calling again themselves: "I'll think about it and call back" asks for nothing;
 #: nor does someone else calling later: "I'll have my aunt call to set it up for her".
@@ -297,10 +301,37 @@ _BOOK_NOW_RE = re.compile(
 _NO_VISIT_RE = re.compile(
     r"\b(?:(?:i|we|she|he) (?:don't|do not|doesn't|does not) (?:need|want|wanna)|not|no)"
     r" (?:to (?:make|book|schedule) )?(?:an? |another |a new )?(?:appointment|appt|visit)s?\b|"
+    r"\b(?:i|we) (?:don't|do not) (?:need|want|wanna) to (?:book|schedule|make) (?:anything|"
+    r"one|it)\b|"
     # "I'm not booking anything"
     r"\b(?:i'm|i am|we're|we are) not (?:booking|scheduling|making|calling to book|calling to "
     r"schedule|trying to book)(?: anything| an appointment| a visit)?\b"
 )
+
+
+#: Past-tense words that make a day in their clause one gone by ("I was at your office
+#: Monday"), unless they hedge a wish ("I was hoping for Monday").
+_PAST_RE = re.compile(
+    r"\b(?:was|were|went|came|sat|waited|visited|saw|got there|showed up|had)\b"
+    r"(?! (?:hoping|wondering|thinking|wanting|looking|going|gonna|planning|told|supposed))"
+)
+
+
+def _said_of_the_past(text: str, time: str) -> bool:
+    """Whether every piece of ``time`` sits in a clause told in the past tense."""
+    clauses = [normalize(c) for c in re.split(r"[.,;!?]|\band\b", text)]
+    pieces = [normalize(p) for p in time.split(",") if p.strip()]
+    return bool(pieces) and all(
+        any(piece in c and _PAST_RE.search(c) for c in clauses) for piece in pieces
+    )
+
+
+def _without_past_clauses(text: str) -> str:
+    """``text`` without its clauses told in the past tense."""
+    pieces = re.split(r"([.,;!?]|\band\b)", text)
+    return "".join(
+        p for i, p in enumerate(pieces) if i % 2 or not _PAST_RE.search(normalize(p))
+    )
 
 
 #: Where a new time starts in a change of appointment: "move it to …", "reschedule for …".
@@ -571,6 +602,11 @@ _TIME_JOIN = frozenset(
 _TIME_EXCEPT = frozenset("except excluding besides but not no other than".split())
 _TIME_LEFT = frozenset("next this coming following any early late sometime every the".split())
 _TIME_AFTER = frozenset("at around about after before by until till from between".split())
+#: What a number before them counts: "about four years" is no clock time.
+_COUNTED_UNITS = frozenset(
+    """year years month months week weeks day days hour hours minute minutes times people
+    kids children pairs""".split()
+)
 
 
 _MINUTES = frozenset("oh five fifteen thirty forty".split())
@@ -601,7 +637,11 @@ def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
         return True
     if w in _ORDINALS and prev in ("the", "on") and nxt not in ("time", "one", "thing"):
         return True  # "the fifth", not "for the first time" or "the first one"
-    if ((w.isdigit() and int(w) <= 24) or w in _TIME_NUMBERS) and prev in _TIME_AFTER:
+    if (
+        ((w.isdigit() and int(w) <= 24) or w in _TIME_NUMBERS)
+        and prev in _TIME_AFTER
+        and nxt not in _COUNTED_UNITS  # "it's been about four years", "for about three weeks"
+    ):
         return True  # "at 10", not "at 305 555 0174"
     if w in ("am", "pm") and prev is not None and (prev.isdigit() or prev in _TIME_NUMBERS):
         return True
@@ -1502,6 +1542,26 @@ def understand(
     return u
 
 
+def _doctors_only_office(profile: BusinessProfile, low: str) -> OfficeMatch | None:
+    """The office of the one doctor named, when that doctor works at only one ("I need to see
+    Dr. Chen … I can never remember which office he's at"; "Wherever Dr. Chen is."), or
+    None. The flow says the office back, so the caller hears which one was taken."""
+    named = [
+        p
+        for p in profile.providers
+        if re.search(rf"\b(?:dr|doctor) {re.escape(normalize(p.name).split()[-1])}\b", low)
+    ]
+    if len(named) != 1 or len(named[0].offices) != 1:
+        return None
+    office = profile.office(named[0].offices[0])
+    if office is None:
+        return None
+    return OfficeMatch(office.id, office.name, normalize(named[0].name).split()[-1], 90.0)
+
+
+_EMAIL_RE = re.compile(r"\b(?:and )?(?:my |the |our )?e-?mail\b", re.IGNORECASE)
+
+
 def _titled(low: str, word: str) -> bool:
     """Whether ``word`` follows a title ("mrs adeyemi", "mister haddad")."""
     titles = r"(?:mrs|mr|ms|miss|mister|missus|dr|doctor)"
@@ -1520,9 +1580,12 @@ def _understand(
     if is_filler_only(text, profile.fillers_for(language)):
         return Understanding(text=text, filler_only=True)
     low = normalize(text)
+    # "… And my email, in case you need it, is j, o, a, q …": what follows an email address
+    # spells no name and asks nothing
+    text_for_name = _EMAIL_RE.split(text)[0]
     # "Pinecrest, is that okay?", "Thursday at three thirty, does that work?": a check on
     # the answer just given, not a question for staff.
-    question = is_question(_TAG_QUESTION_RE.sub(".", text))
+    question = is_question(_TAG_QUESTION_RE.sub(".", text_for_name))
     if question and expect in _ANSWER_KINDS and not asks_in_words(text):
         # A rising voice on an answer to the question just asked ("After school? Like
         # four-ish.", "Kendall?") answers it.
@@ -1551,12 +1614,12 @@ def _understand(
     last_name: str | None = None
     if expect in ("last_name", "spelling"):
         if not question:
-            last_name = extract_last_name(text)
-            full = extract_name(text, expecting=False)
+            last_name = extract_last_name(text_for_name)
+            full = extract_name(text_for_name, expecting=False)
             if full is not None and full.last:
                 name, last_name = full, None
     else:
-        name = extract_name(text, expecting=expect == "name" and not question)
+        name = extract_name(text_for_name, expecting=expect == "name" and not question)
         if name is not None and not name.last and _titled(low, name.first):
             # "This is Mrs. Adeyemi calling": a title goes with the last name
             name, last_name = None, name.first
@@ -1598,6 +1661,8 @@ def _understand(
                 office = None
         else:
             office = match_office(profile, text, exclude=name_words, expecting=at_office)
+    if office is None and not question:
+        office = _doctors_only_office(profile, low)
     if name is None and expect == "office" and not question:
         name = _name_at_office_question(profile, text, office=office)
         name_words = frozenset(normalize(name.full).split()) if name else name_words
@@ -1743,6 +1808,12 @@ def _understand(
         # the visit being moved; only a day said as the new one is a preference ("… move it
         # to sometime next week", "… for Friday instead")
         time = _new_time(text)
+    elif time and _said_of_the_past(text, time):
+        # "I was at your Hialeah office Monday and I sat …": a visit gone by; "I came in last
+        # Tuesday and I need a follow up next week": the rest may still name one
+        time = extract_time(
+            _without_past_clauses(text), expecting=expect == "time" and not question
+        )
     callback = (
         bool(_CALLBACK_RE.search(_SELF_CALLBACK_RE.sub(" ", low)))
         and not change
