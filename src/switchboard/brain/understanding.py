@@ -213,7 +213,7 @@ _CALLBACK_RE = re.compile(
     r"(?:someone|somebody|doctor|nurse|staff|office) (?:to |could |can |would )?call me|"
     # a complaint is for staff to answer: "I sat in that waiting room almost an hour …
     # That's unacceptable."
-    r"complain|complaint|unacceptable|(?:the |a |your )?(?:office )?manager)\b"
+    r"complain|complaint|unacceptable|manager (?:to )?call)\b"
 )
 #: The caller calling again themselves: "I'll think about it and call back" asks for nothing;
 #: nor does someone else calling later: "I'll have my aunt call to set it up for her".
