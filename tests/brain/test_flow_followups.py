@@ -526,3 +526,26 @@ def test_a_name_given_after_a_question_noted_for_staff_is_kept_for_them():
     state, replies = play_flow(["Are my test results back yet?", "It's Ingrid Solberg."])
     assert state.request.patient_name == "Ingrid Solberg" and "Ingrid" in replies[-1].text
     assert state.questions == ["Are my test results back yet?"]
+
+
+def test_a_full_name_given_for_the_last_name_after_a_nickname_replaces_the_nickname():
+    state, _ = play_flow(
+        [
+            "I'd like an eye exam.",
+            "Kendall.",
+            "Nandi.",
+            "Oh sorry, it's Nandipha Dlamini. Nandi is just what everybody calls me.",
+        ]
+    )
+    assert state.request.patient_name == "Nandipha Dlamini"
+
+
+def test_a_service_named_in_a_noted_question_is_the_reason_of_the_booking_after_it():
+    state, replies = play_flow(
+        [
+            "How much is a contact lens fitting if I'm paying out of pocket?",
+            "Okay. Well, I'd like to set one up anyway, at the Gables.",
+        ]
+    )
+    assert "note your question" in replies[1].text
+    assert state.request.reason == "contact lens exam and fitting"

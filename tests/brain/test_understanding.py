@@ -465,6 +465,13 @@ def test_reason_when_asked_takes_plain_statements():
         ),
         ("it feels like there's something in my eye, kind of gritty", False),
         ("I got something in my eye and it won't come out", True),
+        # an injury long ago is none now; what happens now still is
+        (
+            "I'd like a regular eye exam. I had an eye injury back in high school, it healed "
+            "fine and nothing's wrong now.",
+            False,
+        ),
+        ("I had an eye injury years ago and now I suddenly can't see out of it", True),
     ],
 )
 def test_emergency_signs(text, emergency):

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from switchboard.brain.knowledge import office_fact, service_named
 from switchboard.brain.names import loose_name
 from switchboard.brain.numbers import spoken_digits
 from switchboard.brain.replies import (
@@ -492,7 +493,13 @@ def _apply_facts(
                 acks.append(fill(phrases.thank_name, first_name=req.first_name))
             changed = True
     if u.last_name and req.first_name:
-        req = replace(req, last_name=u.last_name, patient_name=f"{req.first_name} {u.last_name}")
+        first, last = req.first_name, u.last_name
+        said = last.split()
+        if len(said) >= 2 and said[0].lower().startswith(first.lower()[:4]):
+            # "Nandi" first, then asked the last name: "Nandipha Dlamini" (the full first name
+            # a nickname stood for, then the last name)
+            first, last = said[0], " ".join(said[1:])
+        req = replace(req, first_name=first, last_name=last, patient_name=f"{first} {last}")
         acks.append(fill(phrases.thank_name, first_name=req.first_name))
         changed = True
     elif u.last_name and not req.last_name:
@@ -587,8 +594,6 @@ def _handle_question(
         office = profile.office(office_id) if office_id else None
         if office is None:
             return replace(state, pending_fact=answer.kind), ""
-        from switchboard.brain.knowledge import office_fact
-
         state = replace(state, answered=state.answered + 1, discussed_office_id=office.id)
         return state, office_fact(office, answer.kind)
     if answer is not None:
@@ -597,6 +602,8 @@ def _handle_question(
             state = replace(state, discussed_office_id=u.office.office_id)
         return state, " ".join([answer.text, *(more.text for more in u.more_answers)])
     question = safe_caller_words(u.text.strip())
+    # "How much is a contact lens fitting?" noted, then "I'd like to set one up anyway"
+    state = replace(state, discussed_service=service_named(profile, u.text))
     return replace(state, questions=[*state.questions, question]), phrases.question_noted
 
 
@@ -675,8 +682,6 @@ def _step(
     # A pending office fact ("what are your hours?" → "which office?").
     if state.pending_fact and u.office:
         office = profile.office(u.office.office_id)
-        from switchboard.brain.knowledge import office_fact
-
         answer = office_fact(office, state.pending_fact) if office else ""
         state = replace(
             state,

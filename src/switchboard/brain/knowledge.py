@@ -400,6 +400,12 @@ def _services_answer(profile: BusinessProfile, low: str) -> str | None:
     return f"We offer {service}." if service else None
 
 
+def service_named(profile: BusinessProfile, text: str) -> str:
+    """The one service of the profile ``text`` names best ("how much is a contact lens
+    fitting?" → "contact lens exam and fitting"), or ""."""
+    return _service_asked(profile, normalize(text)) or ""
+
+
 def _service_asked(profile: BusinessProfile, low: str) -> str | None:
     """The one service of the profile a question names best ("contact lens fittings"), or
     None."""

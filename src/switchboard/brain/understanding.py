@@ -499,6 +499,15 @@ _VISIT_EYE_RE = re.compile(
 )
 
 
+#: Words that put what a sentence tells long ago ("back in high school", "years ago", "it
+#: healed"): an old injury is no emergency now.
+_LONG_AGO_RE = re.compile(
+    r"\b(?:years ago|months ago|a long time ago|long ago|back in (?:high school|college|the day|"
+    r"\d{4}|nineteen|twenty)|when i was (?:a kid|a child|little|young|younger|in (?:high )?school)|"
+    r"(?:it|that|they|everything) healed|healed (?:up|fine|well)|last year|as a kid)\b"
+)
+
+
 #: A sensation, not a thing: "feels like (there is) something in my eye", "feeling of sand".
 _FEELS_LIKE_RE = re.compile(
     r"\b(?:feels?|feeling|felt) (?:like|as if|as though)(?: there is| there| there's| it is)?"
@@ -517,6 +526,10 @@ def is_emergency(profile: BusinessProfile, text: str) -> bool:
     low = _VISIT_EYE_RE.sub("", low)
     # "It feels like there's something in my eye": a feeling (dry eye's grit), not an object
     low = _FEELS_LIKE_RE.sub(" ", low)
+    # "I had an eye injury back in high school, it healed fine": a sentence about long ago
+    if _LONG_AGO_RE.search(low):
+        clauses = re.split(r"[.;!?,]|\b(?:and|but)\b", text)
+        low = " ".join(normalize(c) for c in clauses if not _LONG_AGO_RE.search(normalize(c)))
     if not low.strip():
         return False
     for sign in profile.emergency.signs:
