@@ -549,3 +549,23 @@ def test_a_service_named_in_a_noted_question_is_the_reason_of_the_booking_after_
     )
     assert "note your question" in replies[1].text
     assert state.request.reason == "contact lens exam and fitting"
+
+
+def test_over_there_after_a_question_about_an_office_is_that_office():
+    _, replies = play_flow(
+        [
+            "I have my appointment at the Gables office tomorrow. Where do I park over there?",
+            "And you guys close at what time over there?",
+        ]
+    )
+    assert "Our Coral Gables office is open" in replies[-1].text
+
+
+def test_no_thanks_to_which_office_for_an_hours_question_lists_no_offices():
+    state, replies = play_flow(["What are your hours?", "No, that's it, thanks."])
+    assert "We have offices" not in replies[-1].text and replies[-1].expect == "anything_else"
+
+
+def test_an_office_given_right_after_a_service_was_answered_books_that_service():
+    state, replies = play_flow(["I wanted to ask about, um, LASIK.", "Westlake, out in Westlake."])
+    assert state.request.reason == "LASIK consultation" and replies[-1].expect == "name"

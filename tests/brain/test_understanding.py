@@ -63,7 +63,13 @@ PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
             "Eze",
         ),
         ("hi good morning this is urgent", False, None, None),
+        ("Oye, hi, good morning. This is Gilberto Cardenas.", False, "Gilberto", "Cardenas"),
         ("Oh, of course. Folasade. Folasade Adeyemi.", True, "Folasade", "Adeyemi"),
+        # a name word said again is a repeat, not more name; "his name is" leads a restatement
+        ("Ezekiel. Ezekiel Dunmore. We call him Zeke, but, Ezekiel.", True, "Ezekiel", "Dunmore"),
+        ("Mateo— sorry, Mateo, stop— his name is Mateo Quintero.", True, "Mateo", "Quintero"),
+        ("Yesenia Marroquin. Marroquin with two R.", True, "Yesenia", "Marroquin"),
+        ("Desmond Baptiste. Desmond.", True, "Desmond", "Baptiste"),
         ("This is kind of embarrassing", False, None, None),
         ("i need an exam this is for my son", False, None, None),
         # a name corrected in the same breath: the restated full name wins
@@ -1420,6 +1426,21 @@ def test_seventh_batch_phrasings(text, expect, field, value):
             InsuranceMatch("Tricare", False),
         ),
         ("Is that gonna be a problem?", "insurance", "insurance", None),
+        (
+            "We have Tricare. My husband's active duty.",
+            "insurance",
+            "insurance",
+            InsuranceMatch("Tricare", False),
+        ),
+        ("Hold on one second, my kid's yelling.", "insurance", "insurance", None),
+        # "I want to know, …?" asks; "take" beside the insurance card asks nothing about a plan
+        ("Good day. I want to know, you all does see small children?", None, "question", True),
+        (
+            "The insurance card, okay. And how long does it take? My ride is waiting.",
+            None,
+            "question_kind",
+            None,
+        ),
         ("Do you need my member ID?", "insurance", "insurance", None),
         # a day said with a change of appointment is the visit moved unless said as the new one
         (
@@ -1451,6 +1472,7 @@ def test_seventh_batch_phrasings(text, expect, field, value):
             False,
         ),
         ("Can I speak to the manager?", None, "human", True),
+        ("So I want somebody from billing to call me, please.", None, "callback", True),
         # the one doctor named works at one office: that office
         (
             "I need to see Dr. Chen about my cataracts",

@@ -530,9 +530,14 @@ def _apply_facts(
         if state.mode != "message" and safe_caller_words(u.reason) != req.reason:
             req = replace(req, reason=safe_caller_words(u.reason))
             changed = True
-    elif booking and u.book and not req.reason and state.discussed_service:
-        # "Do y'all do contact lens fittings?" answered, then "I'd like to set that up": the
-        # service just asked about is the visit
+    elif (
+        booking
+        and (u.book or state.mode == "open")
+        and not req.reason
+        and state.discussed_service
+    ):
+        # "Do y'all do contact lens fittings?" answered, then "I'd like to set that up" (or
+        # just "Westlake."): the service just asked about is the visit
         req = replace(req, reason=state.discussed_service)
         changed = True
     late_time = (
@@ -597,8 +602,11 @@ def _handle_question(
         state = replace(state, answered=state.answered + 1, discussed_office_id=office.id)
         return state, office_fact(office, answer.kind)
     if answer is not None:
-        state = replace(state, answered=state.answered + 1, discussed_service=answer.service)
-        if answer.kind in ("hours", "address", "phone") and u.office:
+        # "I wanted to ask about LASIK": answered from an FAQ, the service is still the one
+        service = answer.service or service_named(profile, u.text)
+        state = replace(state, answered=state.answered + 1, discussed_service=service)
+        if u.office:
+            # "… at the Gables office tomorrow— where do I park?": "over there" next is it
             state = replace(state, discussed_office_id=u.office.office_id)
         return state, " ".join([answer.text, *(more.text for more in u.more_answers)])
     question = safe_caller_words(u.text.strip())
@@ -693,6 +701,13 @@ def _step(
         return _ask(profile, state, answer)
     if state.pending_fact:
         state = replace(state, pending_fact=None)
+        if u.done and not (u.has_facts or u.question or u.book or u.change or u.human):
+            # "Which office?" answered "No, that's it, thanks": no office list; "anything
+            # else?" lets them go
+            state = replace(
+                state, not_understood=0, expect="anything_else", prompt=phrases.ask_anything_else
+            )
+            return state, _reply(profile, phrases.ask_anything_else, "anything_else")
 
     # "Anything else?" is open until answered, also after "Sure, what else?".
     wrap = state.expect == "anything_else" or (

@@ -147,6 +147,11 @@ _STATEMENT_OPENING = re.compile(
     r"(?:i|i'm|i've|i'd|i'll|we|we're|we've|we'd|my|our|she|he|she's|he's|her|his|it's|"
     r"that's|there's|just)\b"
 )
+_WANTS_TO_KNOW_RE = re.compile(
+    r"^(?:(?:so|and|um|uh|well|oh|ok|okay|yeah|yes|hi|hello|hey|good day)\s+)*"
+    r"(?:i|we) (?:just )?(?:want|wanna|wanted|would like|'d like|need|needed) to (?:know|ask)\b|"
+    r"^(?:(?:so|and|um|uh|well|oh)\s+)*(?:i was wondering|i wonder|i'm wondering)\b"
+)
 _GREETING_ONLY = re.compile(r"^(?:(?:hello|hi|hey|yes|yeah|oh|um|uh)\s*)+(?:there)?$")
 _HEDGE_END = re.compile(
     r"\b(?:i guess|i think|i suppose|i believe|maybe|probably|or something|or so)$"
@@ -158,6 +163,8 @@ def _asks_with_question_mark(sentence: str) -> bool:
     low = normalize(sentence)
     if not low or _GREETING_ONLY.match(low) or _HEDGE_END.search(low):
         return False
+    if _WANTS_TO_KNOW_RE.match(low):
+        return True  # "I want to know, you all does see small children?"
     # "So this is kind of hard to explain, my eyes have just been weird lately?": its last
     # clause states
     last = normalize(sentence.rsplit(",", 1)[-1])
@@ -299,7 +306,12 @@ def classify_question(text: str) -> str | None:
     """The kind of question asked: insurance, availability, follow_up ("somebody will call
     me, yes?"), or None for everything else."""
     low = normalize(text)
-    if _INSURANCE_Q_RE.search(low) and re.search(r"\b(?:insurance|plan|coverage|network)\b", low):
+    # the sentence that asks: "The insurance card, okay. And how long does it take?" asks
+    # nothing about insurance
+    asked = normalize(" ".join(re.findall(r"[^.!?]*\?", text))) or low
+    if _INSURANCE_Q_RE.search(asked) and re.search(
+        r"\b(?:insurance|plan|coverage|network)\b", asked
+    ):
         return "insurance"
     if _AVAILABILITY_RE.search(low):
         return "availability"

@@ -173,10 +173,15 @@ def _leading_name(text: str, low: str, *, spelled: bool) -> list[str] | None:
     couple = _couple_name(candidate)
     if couple:
         return couple
+    if len(candidate) > 2 and candidate[0] == candidate[1]:
+        candidate = candidate[1:]  # "Ezekiel. Ezekiel Dunmore.": the first name, then all of it
     found = _name_words(candidate, strict=True)
+    # "Tevita Fonua. Tevita is T E V I T A", "Desmond Baptiste. Desmond.", "Yesenia Marroquin.
+    # Marroquin with two R.": a name word said again starts its spelling or a repeat
+    repeat = next((i for i, w in enumerate(found) if w in found[:i]), len(found))
+    if 2 <= repeat < len(found):
+        return found[:repeat]
     if spelled:
-        # "Tevita Fonua. Tevita is T E V I T A": a name word said again starts its spelling.
-        repeat = next((i for i, w in enumerate(found) if w in found[:i]), len(found))
         return found[:repeat]
     if len(found) == len(candidate):
         return found
@@ -185,6 +190,8 @@ def _leading_name(text: str, low: str, *, spelled: bool) -> list[str] | None:
     rest = candidate[len(found) :]
     if 2 <= len(found) <= 3 and rest[0] in _JOINERS and len(rest) > 1:
         return found
+    if 2 <= len(found) <= 3 and re.search(rf"\b{re.escape(found[-1])}[.,;!?]", text.lower()):
+        return found  # "Ezekiel. Ezekiel Dunmore. We call him Zeke": the name's sentence ends
     first_clause = normalize(re.split(r"[,;!?]|\.(?:\s|$)", text, maxsplit=1)[0]).split()
     first_clause = [w for w in first_clause if w not in TITLES]
     found = _name_words(first_clause, strict=True)
@@ -250,7 +257,8 @@ def _couple_name(words: list[str]) -> list[str] | None:
 _RESTATE_RE = re.compile(r"\b(?:well|actually|i mean|sorry|rather|correction|wait|no)\b")
 _RESTATE_LEAD_RE = re.compile(
     r"^(?:(?:well|actually|i mean|sorry|rather|no|wait|so|um|uh|it's|it is|my name is|"
-    r"my name's|i'm|make that|properly|officially|legally)\s+)+"
+    r"my name's|(?:his|her|their|the) name is|(?:his|her|their) name's|i'm|make that|"
+    r"properly|officially|legally)\s+)+"
 )
 
 
@@ -313,8 +321,8 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
     if cue is None and not expecting:
         # "(hi,) this is …" opening the call; a recognizer may put a stray word first.
         cue = re.search(
-            r"^(?:(?:hi|hello|hey|good morning|good afternoon|good evening|yes|yeah|um|uh|oh|"
-            r"well|so|okay|ok)\s+)*(?:[a-z']+ )?this is\b",
+            r"^(?:[a-z']+ )?(?:(?:hi|hello|hey|good morning|good afternoon|good evening|yes|yeah|"
+            r"um|uh|oh|well|so|okay|ok)\s+)*(?:[a-z']+ )?this is\b",
             low,
         )
     if cue is None and not expecting:

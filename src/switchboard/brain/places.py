@@ -237,10 +237,16 @@ _SELF_PAY_RE = re.compile(
     r"(?:for it )?myself|private pay)\b"
 )
 _NOT_SURE_RE = re.compile(r"\b(?:i don't know|not sure|don't remember|no idea|can't remember)\b")
+#: An answer that opens by naming the plan as such ("we have …", "it's through …").
+_PLAN_LEAD_RE = re.compile(
+    r"^(?:(?:yes|yeah|um|uh|so|well|ok|okay)\s+)*(?:i have|i've got|we have|we've got|"
+    r"my insurance is|the insurance is|insurance is|it's through|through|i'm with|we're with|"
+    r"i'm on|we're on|he has|she has|he's on|she's on)\b"
+)
 _LEAD_IN_RE = re.compile(
     r"^(?:(?:yes|yeah|um|uh|so|well|ok|okay|i think|i believe)\s+)*(?:i have|i've got|i got|"
-    r"it's|it is|we have|my insurance is|the insurance is|insurance is|through|with|i'm with|"
-    r"i use|i'm on|i am on)?\s*"
+    r"it's|it is|we have|we've got|my insurance is|the insurance is|insurance is|through|with|"
+    r"i'm with|we're with|i use|i'm on|i am on|we're on|he has|she has|he's on|she's on)?\s*"
 )
 
 
@@ -336,7 +342,9 @@ def match_insurance(
         r"going to be )?(?:a problem|an issue|okay|ok|alright|all right|fine)\b",
         low,
     )
-    for said in (low, *(clauses if asks else ())):
+    # "We have Tricare. My husband's active duty.": a plan said with its lead-in opens the answer
+    led = clauses[:1] if clauses and _PLAN_LEAD_RE.match(clauses[0]) else []
+    for said in (low, *(clauses if asks else led)):
         rest = _LEAD_IN_RE.sub("", said, count=1)
         rest = re.sub(r"\b(?:insurance|plan|please|thanks|thank you)\b", " ", rest)
         rest = _ASKS_COVERAGE_RE.sub(" ", rest).split()

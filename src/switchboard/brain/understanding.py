@@ -210,7 +210,8 @@ _CALLBACK_RE = re.compile(
     r"refill|refilled|(?:renew|renewal of) (?:my |the |her |his )?(?:prescription|drops|"
     r"medication)|(?:question|message) for (?:the doctor|my doctor|dr\.? [a-z]+|doctor [a-z]+|"
     r"him|her)|leave (?:her |him |them |the doctor |dr\.? [a-z]+ )?(?:a )?message|"
-    r"(?:someone|somebody|doctor|nurse|staff|office) (?:to |could |can |would )?call me|"
+    r"(?:someone|somebody|anyone|doctor|nurse|staff|office)(?: from [a-z]+| in [a-z]+)? "
+    r"(?:to |could |can |would )?call me|billing (?:department|office|question)|"
     # a complaint is for staff to answer: "I sat in that waiting room almost an hour …
     # That's unacceptable."
     r"complain|complaint|unacceptable|manager (?:to )?call)\b"
