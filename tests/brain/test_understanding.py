@@ -1473,6 +1473,10 @@ def test_seventh_batch_phrasings(text, expect, field, value):
         ),
         ("Can I speak to the manager?", None, "human", True),
         ("So I want somebody from billing to call me, please.", None, "callback", True),
+        # asked whether to go to the ER: the emergency instruction, not a note for staff
+        ("should we go to the er or can we just come see you guys", None, "emergency", True),
+        ("Do I need to go to the hospital?", None, "emergency", True),
+        ("Is the office near the hospital?", None, "emergency", False),
         # the one doctor named works at one office: that office
         (
             "I need to see Dr. Chen about my cataracts",

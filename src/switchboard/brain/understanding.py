@@ -509,6 +509,13 @@ _LONG_AGO_RE = re.compile(
 )
 
 
+#: Asking whether to go to the emergency room or call 911.
+_ASKS_IF_ER_RE = re.compile(
+    r"\b(?:should|do|must|need to|have to|go to|take (?:him|her|them|me) to|call)\b[^?.]{0,30}"
+    r"\b(?:the er|er|emergency room|911|nine one one|urgent care|the hospital|hospital)\b"
+)
+
+
 #: A sensation, not a thing: "feels like (there is) something in my eye", "feeling of sand".
 _FEELS_LIKE_RE = re.compile(
     r"\b(?:feels?|feeling|felt) (?:like|as if|as though)(?: there is| there| there's| it is)?"
@@ -1621,7 +1628,9 @@ def _understand(
     hold = bool(_HOLD_RE.search(low)) and len(low.split()) <= 14
     if identity or repeat:
         question = False
-    emergency = is_emergency(profile, text)
+    # "Should we go to the ER, or can we just come see you guys?": asked whether it is one,
+    # the caller hears the emergency instruction rather than a note for staff
+    emergency = is_emergency(profile, text) or (question and bool(_ASKS_IF_ER_RE.search(low)))
     phone = extract_phone(text, default_number=caller_id)
 
     name: PersonName | None = None
