@@ -569,3 +569,12 @@ def test_no_thanks_to_which_office_for_an_hours_question_lists_no_offices():
 def test_an_office_given_right_after_a_service_was_answered_books_that_service():
     state, replies = play_flow(["I wanted to ask about, um, LASIK.", "Westlake, out in Westlake."])
     assert state.request.reason == "LASIK consultation" and replies[-1].expect == "name"
+
+
+@pytest.mark.parametrize(
+    "heard",
+    ["congress got urgent okay meant bye", "Congress, got it. Okay, thanks, bye!"],
+)
+def test_a_goodbye_ending_the_answer_to_anything_else_closes_despite_stray_words(heard):
+    state, replies = play_flow(["What's the address of the downtown Austin office?", heard])
+    assert state.ended and replies[-1].end_call and state.outcome == "question_answered"

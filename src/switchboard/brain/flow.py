@@ -751,6 +751,16 @@ def _step(
         return _goodbye(profile, state, leaving=state.mode in ("booking", "message"))
     if (re.search(r"\b(?:goodbye|good bye|bye)\b", low) or u.calling_back) and nothing_new:
         return _goodbye(profile, state, leaving=state.mode in ("booking", "message"))
+    if (
+        wrap
+        and state.mode in ("open", "wrap_up")
+        and _ENDS_WITH_BYE_RE.search(normalize(u.text))
+        and not (u.book or u.change or u.callback or u.human or u.question or u.phone)
+    ):
+        # "Congress, got it. Okay, thanks, bye." heard "congress got urgent okay meant bye": a
+        # goodbye that ends the turn, to "anything else?", closes; the stray words before it
+        # ("urgent", a place said back) start no request
+        return _goodbye(profile, state)
     plainly_done = u.done and _ALL_DONE_RE.search(low) and not _ASKS_MORE_RE.search(low)
     leaving = plainly_done and _LEAVING_RE.search(low)
     if plainly_done and wrap and state.mode == "open" and _only_place_or_time(u):
@@ -868,6 +878,9 @@ def _step(
         return _ask(profile, state)
     return _ask(profile, state, ack)
 
+
+#: A turn that ends on a goodbye.
+_ENDS_WITH_BYE_RE = re.compile(r"\b(?:bye|goodbye|bye bye)\s*$")
 
 #: The office just talked about, in "can I book there?" ("is there", "there's" excluded).
 _THERE_RE = re.compile(
