@@ -403,6 +403,13 @@ def _ask(
     return state, _reply(profile, text, expect, **flags)
 
 
+def _ask_anything_else(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, Reply]:
+    """Ask "anything else?" and keep it open until the caller answers it."""
+    ask = profile.phrases.ask_anything_else
+    state = _settle(replace(state, not_understood=0, expect="anything_else", prompt=ask))
+    return state, _reply(profile, ask, "anything_else")
+
+
 def _goodbye(
     profile: BusinessProfile, state: FlowState, *, leaving: bool = False
 ) -> tuple[FlowState, Reply]:
@@ -704,10 +711,7 @@ def _step(
         if u.done and not (u.has_facts or u.question or u.book or u.change or u.human):
             # "Which office?" answered "No, that's it, thanks": no office list; "anything
             # else?" lets them go
-            state = replace(
-                state, not_understood=0, expect="anything_else", prompt=phrases.ask_anything_else
-            )
-            return state, _reply(profile, phrases.ask_anything_else, "anything_else")
+            return _ask_anything_else(profile, state)
 
     # "Anything else?" is open until answered, also after "Sure, what else?".
     wrap = state.expect == "anything_else" or (
@@ -736,8 +740,7 @@ def _step(
         # "Yes, that's the right number" (also heard "yes that's it right number"), "That's my
         # cell, that works", "That's fine": an answer to the read-back, not to "anything
         # else?", which is asked again.
-        state = _settle(replace(state, not_understood=0, prompt=phrases.ask_anything_else))
-        return state, _reply(profile, phrases.ask_anything_else, "anything_else")
+        return _ask_anything_else(profile, state)
     if (
         wrap
         and state.emergency
@@ -780,12 +783,7 @@ def _step(
         # "No, that's all I needed, thanks" in the middle of a request: the caller may be
         # leaving (or the recognizer made it up): "anything else?" lets them go or go on. A
         # "no" then ends the call as a hang-up would (an unfinished request is abandoned).
-        state = _settle(
-            replace(
-                state, not_understood=0, expect="anything_else", prompt=phrases.ask_anything_else
-            )
-        )
-        return state, _reply(profile, phrases.ask_anything_else, "anything_else")
+        return _ask_anything_else(profile, state)
     if wrap and nothing_new and u.yes:
         state = replace(state, not_understood=0, mode="open" if state.mode != "wrap_up" else "open")
         state = _settle(replace(state, expect=None, prompt=phrases.ask_what_else))

@@ -308,7 +308,7 @@ def classify_question(text: str) -> str | None:
     low = normalize(text)
     # the sentence that asks: "The insurance card, okay. And how long does it take?" asks
     # nothing about insurance
-    asked = normalize(" ".join(re.findall(r"[^.!?]*\?", text))) or low
+    asked = _asked_part(text)
     if _INSURANCE_Q_RE.search(asked) and re.search(
         r"\b(?:insurance|plan|coverage|network)\b", asked
     ):
@@ -390,10 +390,17 @@ def _providers_answer(profile: BusinessProfile, low: str, office: Office | None)
     return f"Our doctors are {listed}."
 
 
+def _asked_part(text: str) -> str:
+    """The sentences of ``text`` that end in "?" (all of it when none does), normalized; a
+    title's period ("Dr. Chen") ends no sentence."""
+    asked = re.findall(r"(?:\b[DM]rs?\.|\bMs\.|[^.!?])*\?", text)
+    return normalize(" ".join(asked) or text)
+
+
 def _asks_about_providers(profile: BusinessProfile, text: str) -> bool:
     """Whether the question (the sentences with "?", else all of it) is about the doctors:
     names one or a language, or asks "does he …" of one named before."""
-    asked = normalize(" ".join(re.findall(r"(?:\b[DM]rs?\.|\bMs\.|[^.!?])*\?", text)) or text)
+    asked = _asked_part(text)
     surnames = {normalize(p.name).split()[-1] for p in profile.providers}
     if _PROVIDER_RE.search(asked) or _LANGUAGE_RE.search(asked) or surnames & set(asked.split()):
         return True
