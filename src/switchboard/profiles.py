@@ -231,6 +231,7 @@ class Phrases(_Model):
     )
     robot: str = "Yes, I'm {agent}, the practice's automated assistant."
     identity: str = "Yes, you've reached {business}."
+    other_business: str = "You've reached {business}."
     hold: str = "Sure, take your time."
     line_check: str = "Yes, I'm here, and I can hear you."
     dates_deferred: str = "Our staff will check availability and confirm a time when they call."

@@ -32,6 +32,9 @@ def test_yes_to_the_read_back_number_is_not_yes_to_anything_else():
         ("yes that's my number", False),
         ("yes that's right, that's all", True),
         ("yes that's the right number, no thanks, bye", True),
+        # "that's it" a sentence of its own, after the confirmation, answers "anything else?"
+        ("Yep, that's me. That's it.", True),
+        ("Yes, that's it, right number.", False),
     ],
 )
 def test_confirming_the_read_back_asks_anything_else_again_unless_the_caller_is_done(heard, ends):
@@ -283,6 +286,20 @@ def test_is_this_the_practice_is_answered_yes_then_the_open_question():
     state, replies = play_flow(["Hello? Is this the eye doctor's office?"])
     assert replies[-1].text.startswith("Yes, you've reached Bayside Vision Care.")
     assert "Dr." not in replies[-1].text and state.questions == []
+
+
+def test_asking_for_another_business_hears_where_they_are_and_nothing_is_kept():
+    wrong = "Hi, is this Sunshine Pediatrics? I'm calling about my son's checkup."
+    state, replies = play_flow([wrong])
+    assert replies[-1].text.startswith("You've reached Bayside Vision Care.")
+    assert replies[-1].text.endswith("?") and not state.request.reason
+    state, replies = play_flow(
+        [
+            "Hi, is this Sunshine Pediatrics? I'm calling about my son's checkup.",
+            "Oh, sorry, I must have dialed the wrong number. Bye.",
+        ]
+    )
+    assert state.ended and state.outcome == "no_request"
 
 
 def test_asked_to_say_it_again_the_agent_repeats_its_last_reply_word_for_word():
@@ -549,6 +566,14 @@ def test_a_service_named_in_a_noted_question_is_the_reason_of_the_booking_after_
     )
     assert "note your question" in replies[1].text
     assert state.request.reason == "contact lens exam and fitting"
+    # a visit no listed service names is kept in the caller's words
+    state, _ = play_flow(
+        [
+            "How much is an eye exam without insurance?",
+            "Fine, just put me down for one. Coral Gables.",
+        ]
+    )
+    assert state.request.reason == "eye exam"
 
 
 def test_over_there_after_a_question_about_an_office_is_that_office():

@@ -33,6 +33,11 @@ PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
         ("my name is Linda Park", False, "Linda", "Park"),
         ("Hi, this is Maria Gonzalez and I need an eye exam", False, "Maria", "Gonzalez"),
         ("This is Sam Okafor calling", False, "Sam", "Okafor"),
+        # whose appointment it is
+        ("I need to cancel tomorrow at Round Rock. It's under Beth Sorensen.", False, "Beth",
+         "Sorensen"),
+        ("It's under the name Maria Lopez", False, "Maria", "Lopez"),
+        ("The appointment is under my husband's name, Raj Patel", False, "Raj", "Patel"),
         ("My name is Mary Ann", True, "Mary Ann", ""),
         ("Mary Ann Lee", True, "Mary Ann", "Lee"),
         ("My name is John O'Brien", False, "John", "O'Brien"),
@@ -102,6 +107,9 @@ def test_names(text, expecting, first, last):
         "It's for my son",
         "Hi, I'm due for my annual eye exam.",
         "I need to schedule a contact lens fitting.",
+        "It's under Aetna",
+        "it's under my name",
+        "I'm under a lot of stress",
     ],
 )
 def test_not_names(text):
@@ -307,6 +315,9 @@ def test_insurance(text, expecting, value):
         ("Next Tuesday afternoon if possible.", True, "Next Tuesday afternoon"),
         ("Any weekday morning works.", True, "Any weekday morning"),
         ("Monday at ten in the morning.", True, "Monday at 10 in the morning"),
+        # a day of the month after its month keeps its day
+        ("Thursday, December third, if there's anything.", True, "Thursday, December third"),
+        ("I'd like to come in January second", False, "January second"),
         # a recognizer's number words: clock times become digits, the words around them stay
         ("any weekday after three", True, "any weekday after 3"),
         ("after three", True, "after 3"),
@@ -405,6 +416,27 @@ def test_a_reason_said_with_the_name_and_plan_in_one_breath_keeps_only_the_reaso
     u = understand(PROFILE, text)
     assert u.reason == reason
     assert u.name is not None  # the name is still taken, only not as the reason
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # who sent the caller is no part of the reason; the day said is no part of it either
+        ("Hi, the manager said I could come in Tuesday for my glasses adjustment.",
+         "my glasses adjustment"),
+        ("My doctor told me to get a glaucoma test", "a glaucoma test"),
+        ("The school nurse said she needs an eye exam", "an eye exam"),
+        ("I need to come in for dry eyes", "dry eyes"),
+    ],
+)
+def test_who_sent_the_caller_and_the_day_are_cut_from_the_reason(text, reason):
+    assert understand(PROFILE, text).reason == reason
+
+
+def test_the_doctor_who_gives_the_office_stays_in_the_reason():
+    u = understand(PROFILE, "Hi, I'd like to come in for my annual checkup with Dr. Natarajan.")
+    assert u.office.office_id == "austin"
+    assert u.reason == "my annual checkup with Dr. Natarajan"
 
 
 def test_reason_when_asked_takes_plain_statements():
@@ -814,6 +846,10 @@ def test_unanswerable_question_has_no_answer():
         ("I have an appointment tomorrow and I just want to double-check the address", True),
         ("I wanted to find out if you see kids", True),
         ("I want to check my eyes", False),
+        # a wish on the way out asks nothing
+        ("No, that's it. Have a good one.", False),
+        ("Have a nice day", False),
+        ("Can a child get an exam", True),
     ],
 )
 def test_is_question_without_punctuation(text, question):
@@ -825,6 +861,14 @@ def test_another_offices_name_alone_at_the_name_question_corrects_the_office():
     assert u.name is None and u.office.office_id == "round-rock"
     same = understand(PROFILE, "Kendall.", expect="name", office_id="kendall")
     assert same.name == PersonName("Kendall") and same.office is None
+    # an office name of two words said again is the place, never a person
+    again = understand(PROFILE, "Downtown Austin.", expect="name", office_id="austin")
+    assert again.name is None and again.office.office_id == "austin"
+
+
+def test_a_full_name_spelled_at_the_insurance_question_is_the_name():
+    u = understand(PROFILE, "Rebecca Lindqvist. That's L I N D Q V I S T.", expect="insurance")
+    assert u.name == PersonName("Rebecca", "Lindqvist") and u.insurance is None
 
 
 def test_my_name_without_is_is_still_a_name_cue():
@@ -909,6 +953,29 @@ def test_wrong_number(text, wrong):
             "question",
             False,
         ),
+        # a statement put up to be checked ("…, right?") asks; with a plan and "covers" it
+        # asks about coverage (the staff-verify line, never a yes)
+        (
+            "I have EyeMed, but I don't think it covers LASIK, right?",
+            None,
+            "question_kind",
+            "insurance",
+        ),
+        ("EyeMed covers contact lenses, correct?", None, "question_kind", "insurance"),
+        ("You guys are closed on Sundays, right?", None, "question", True),
+        # "is this …?" opening the call: what follows it is what the caller wants
+        ("Hi is this Bayside Vision? I need an exam", None, "reason", "an exam"),
+        ("Hello. Is this the eye doctor? I need an eye exam for my son.", None, "book", True),
+        # another kind of business asked for: nothing said for it is a request here
+        ("Hi, is this Sunshine Pediatrics? I'm calling about my son's checkup.", None,
+         "other_business", True),
+        ("Hi, is this Sunshine Pediatrics? I'm calling about my son's checkup.", None, "book",
+         False),
+        ("Is this the pharmacy?", None, "question", False),
+        ("Is this the eye doctor's office?", None, "other_business", False),
+        # …but an answer checked that way still answers
+        ("Thursday at two, right?", "time", "question", False),
+        ("Aetna, right?", "insurance", "question", False),
     ],
 )
 def test_intents_in_everyday_phrasings(text, expect, field, value):

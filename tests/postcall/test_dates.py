@@ -54,6 +54,12 @@ FRI = datetime(2026, 11, 20, 9, 0, tzinfo=ZoneInfo(NY))
         ("two weeks from tomorrow", SAT, date(2026, 12, 6)),
         ("a week from Monday", MON, date(2026, 11, 30)),  # said on a Monday: the next one
         ("in a month", SAT, date(2026, 12, 21)),
+        # a weekday said with the date it falls on names that date
+        ("Thursday, December third", SAT, date(2026, 12, 3)),
+        ("December second, Wednesday", SAT, date(2026, 12, 2)),
+        ("Thursday the third", SAT, date(2026, 12, 3)),
+        # …and one that does not fall on it leaves staff to ask
+        ("Friday, December third", SAT, None),
         # days of the month
         ("the fifth", SAT, date(2026, 12, 5)),
         ("on the 21st", SAT, date(2026, 11, 21)),

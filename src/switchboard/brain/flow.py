@@ -391,9 +391,14 @@ def _ask(
     state = _settle(replace(state, expect=expect, prompt=prompt))
     if state.mode == "wrap_up" and not was_wrapping and not keep_ack:
         # The recap restates everything; keep the turn short. A name given with everything
-        # else in one breath is thanked, so the caller hears it was taken.
+        # else in one breath is thanked, so the caller hears it was taken; a message left
+        # in one breath is said to be noted ("I've noted your message for our staff; I have
+        # your number as …").
+        noted = ack == profile.phrases.message_noted
         ack = ""
-        if thanks and not state.name_said and first not in question:
+        if noted:
+            question = f"{profile.phrases.message_noted.rstrip('.')}; {question}"
+        elif thanks and not state.name_said and first not in question:
             # one sentence with the recap ("Thank you, Marcus; I've noted …"): a turn stays
             # within two sentences
             question = f"{thanks.rstrip('.')}; {question}"
@@ -610,7 +615,7 @@ def _handle_question(
         return state, office_fact(office, answer.kind)
     if answer is not None:
         # "I wanted to ask about LASIK": answered from an FAQ, the service is still the one
-        service = answer.service or service_named(profile, u.text)
+        service = answer.service or service_named(profile, u.text) or _visit_named(u.text)
         state = replace(state, answered=state.answered + 1, discussed_service=service)
         if u.office:
             # "… at the Gables office tomorrow— where do I park?": "over there" next is it
@@ -618,8 +623,23 @@ def _handle_question(
         return state, " ".join([answer.text, *(more.text for more in u.more_answers)])
     question = safe_caller_words(u.text.strip())
     # "How much is a contact lens fitting?" noted, then "I'd like to set one up anyway"
-    state = replace(state, discussed_service=service_named(profile, u.text))
+    service = service_named(profile, u.text) or _visit_named(u.text)
+    state = replace(state, discussed_service=service)
     return replace(state, questions=[*state.questions, question]), phrases.question_noted
+
+
+#: A visit named in a question in the caller's words, when no listed service is: "How much is
+#: an eye exam without insurance?" then "Fine, just put me down for one."
+_VISIT_NAMED_RE = re.compile(
+    r"\b(?:(?:routine|annual|regular|yearly|basic|full|comprehensive|new patient) )?"
+    r"(?:eye exam|eye checkup|eye check-up|vision exam|vision test|eye test)\b",
+    re.IGNORECASE,
+)
+
+
+def _visit_named(text: str) -> str:
+    found = _VISIT_NAMED_RE.search(text)
+    return found.group(0) if found else ""
 
 
 # --- the step ---------------------------------------------------------------------------------
@@ -690,9 +710,14 @@ def _step(
     if u.robot and not u.has_facts:
         state = replace(state, not_understood=0)
         return _ask(profile, state, fill(phrases.robot, agent=profile.agent.spoken_name))
-    if u.identity and not (u.name or u.phone or u.time or u.insurance or u.reason):
+    if u.identity and not (u.name or u.phone or u.time or u.insurance or u.reason or u.book):
         state = replace(state, not_understood=0)
         return _ask(profile, state, fill(phrases.identity, business=profile.name))
+    if u.other_business and not (u.name or u.phone or u.time or u.insurance or u.office):
+        # "Is this Sunshine Pediatrics? I'm calling about my son's checkup.": the caller hears
+        # where they are, and nothing they said for another business is kept
+        state = replace(state, not_understood=0)
+        return _ask(profile, state, fill(phrases.other_business, business=profile.name))
 
     # A pending office fact ("what are your hours?" → "which office?").
     if state.pending_fact and u.office:
@@ -736,6 +761,7 @@ def _step(
         and just_read_back
         and _CONFIRMS_RE.search(low)
         and not _ALL_DONE_RE.search(low)
+        and not _THATS_IT_AFTER_RE.search(u.text)
     ):
         # "Yes, that's the right number" (also heard "yes that's it right number"), "That's my
         # cell, that works", "That's fine": an answer to the read-back, not to "anything
@@ -778,6 +804,12 @@ def _step(
     ):
         # "No, that's all" or "I'm not sure yet" to "what day would work better?": staff ask
         # on the callback; the message goes on to the read-back
+        return _ask(profile, replace(state, not_understood=0))
+    if leaving and nothing_new and state.mode == "message" and state.message and not wrap:
+        # "No, that's it. Thank you." to "which office do you usually go to?" once the message
+        # is kept: nothing more is asked; the read-back of the number staff will call and
+        # "anything else?" close it
+        state = replace(state, office_asks=MAX_OFFICE_ASKS, name_asks=MAX_NAME_ASKS)
         return _ask(profile, replace(state, not_understood=0))
     if leaving and nothing_new and state.mode in ("booking", "message") and not wrap:
         # "No, that's all I needed, thanks" in the middle of a request: the caller may be
@@ -898,6 +930,11 @@ _CONFIRMS_RE = re.compile(
     r"\b(?:right|correct|that's me|that works|(?:my|that|the|good|best) number|perfect|fine|"
     r"(?:that's|that is|it's|it is) (?:my|the) (?:cell|mobile|home|house|work|office|land ?line)"
     r"(?: phone| number| line)?|(?:number|phone|it) works|that's good|works for me)\b"
+)
+#: "Yep, that's me. That's it.": a "that's it" of its own after the read-back is answered
+#: answers "anything else?" too (joined to it, "yes that's it right number" confirms only).
+_THATS_IT_AFTER_RE = re.compile(
+    r"[.!?]\s*(?:and\s+|so\s+)?that's it(?:,? thanks?(?: you)?)?[.!]?\s*$", re.IGNORECASE
 )
 #: "... but call my cell instead": the caller accepts nothing.
 _CONTRAST_RE = re.compile(r"\b(?:but|instead|rather|better|prefer|though|however)\b")

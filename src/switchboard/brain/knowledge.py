@@ -66,7 +66,9 @@ _QUESTION_START = re.compile(
     # A modal starts a question only before its subject: "would you", not the recognizer's
     # "would afternoon" for "good afternoon".
     r"(?:can|could|would|will|may|should|have|has)\s+(?:you|i|we|they|he|she|it|there|the|"
-    r"your|my|our|y'all|someone|somebody|anyone|anybody|a|an|this|that|these|those)|"
+    r"your|my|our|y'all|someone|somebody|anyone|anybody|this|that|these|those)|"
+    # "can a child …?", but "Have a good one." wishes, it asks nothing
+    r"(?:can|could|would|will|may|should)\s+(?:a|an)|"
     r"where's|how|how's|which|who|who's|why|i was wondering|i wonder|can you tell me|"
     r"could you tell me|tell me|i have a question|quick question|i had a question)\b"
 )
@@ -156,6 +158,13 @@ _GREETING_ONLY = re.compile(r"^(?:(?:hello|hi|hey|yes|yeah|oh|um|uh)\s*)+(?:ther
 _HEDGE_END = re.compile(
     r"\b(?:i guess|i think|i suppose|i believe|maybe|probably|or something|or so)$"
 )
+#: A statement the caller asks to have checked: "I don't think it covers LASIK, right?",
+#: "you're closed Sundays, correct?"
+_TAG_CHECK_END = re.compile(
+    r",\s*(?:right|correct|is that right|is that correct|isn't it|aren't you|don't you|"
+    r"doesn't it|do you|does it|or not|no)\s*\?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _asks_with_question_mark(sentence: str) -> bool:
@@ -165,6 +174,8 @@ def _asks_with_question_mark(sentence: str) -> bool:
         return False
     if _WANTS_TO_KNOW_RE.match(low):
         return True  # "I want to know, you all does see small children?"
+    if _TAG_CHECK_END.search(sentence):
+        return True  # "I don't think it covers LASIK, right?"
     # "So this is kind of hard to explain, my eyes have just been weird lately?": its last
     # clause states
     last = normalize(sentence.rsplit(",", 1)[-1])

@@ -65,7 +65,17 @@ _NOT_SURNAME = TRAILING_NOISE | frozenset(
     "please thanks thank yes yeah yep no nope okay ok sure here there is".split()
 )
 
+#: "It's under Beth Sorensen", "under the name Maria Lopez", "the appointment is under my
+#: husband's name, Raj Patel": whose appointment it is, a first and last name.
+_UNDER_CUES = (
+    r"(?:it's|it is|it should be|(?:the )?appointment(?:'s| is)|should be) under(?: the name"
+    r"(?: of)?| (?:my|her|his|our) [a-z]+'s name)?",
+    r"under the name(?: of)?",
+    r"in the name of",
+)
+_UNDER_CUE_RE = re.compile(r"\b(?:" + "|".join(_UNDER_CUES) + r")\b")
 _CUES = (
+    *_UNDER_CUES,
     r"my name is",
     r"my name's",
     r"my name",  # the recognizer often drops the "'s"
@@ -332,6 +342,9 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
         later = re.search(r"\bthis is (?=([a-z']+) [a-z])", low)
         if later is not None and is_common_first_name(later.group(1)):
             cue = later
+    under = None
+    if cue is None and not expecting:
+        cue = under = _UNDER_CUE_RE.search(low)
     both = _LAST_FIRST_RE.search(low)
     if both:
         # "Last name Johnson, first name Robert" (either order)
@@ -350,7 +363,7 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
         found = _name_words(_clause_after(text, low, cue), strict=False)
         if cue.group(0) in ("i'm", "i am") and len(found) == 1 and found[0].endswith("ing"):
             found = []  # "Hang on, I'm merging", "I'm driving": what the caller is doing
-        if cue.group(0) == "my name" and not expecting and len(found) < 2:
+        if (cue.group(0) == "my name" or cue is under) and not expecting and len(found) < 2:
             # The bare cue is the recognizer's (it drops the "'s"), and so are stray words
             # after it ("... new frank smith my name grove"): a first and last name, or none.
             found = []

@@ -155,6 +155,18 @@ _IDENTITY_WORDS_RE = re.compile(
 _IDENTITY_NOT_RE = re.compile(
     r"\b(?:that|which|who|where|when|does|do|open|have|has|take|takes|accept|near|in|on)\b"
 )
+_GREETING_WORDS_RE = re.compile(r"(?:(?:hello|hi|hey|yes|yeah|um|uh|oh|good morning|"
+    r"good afternoon|good evening)\s*)*")
+#: "Is this Sunshine Pediatrics?": the caller asks for another kind of business (a wrong
+#: number, most likely).
+_OTHER_BUSINESS_RE = re.compile(
+    r"^(?:(?:hello|hi|hey|yes|yeah|um|uh|oh|sorry|excuse me)\s+)*"
+    r"(?:is this|is that|have i reached|did i reach|am i calling|did i call)\s+(?:the\s+)?"
+    r"(?:[a-z'&-]+\s+){0,3}(?:pediatrics?|pediatrician'?s?|pharmacy|dental|dentist'?s?|"
+    r"orthodontics?|orthodontist'?s?|dermatology|veterinary|vet'?s?|animal hospital|hospital|"
+    r"pizza|restaurant|bank|law office|salon|plumbing|auto|insurance company|urgent care|"
+    r"physical therapy|chiropractic|chiropractor'?s?)\b"
+)
 #: "Sorry, could you say that again?": the caller asks to hear the last reply again.
 _REPEAT_RE = re.compile(
     r"\b(?:(?:say|repeat) (?:that|it|this|the (?:number|address|question)) (?:again|one more "
@@ -233,7 +245,8 @@ _NUMBER_OWNERS = frozenset(
     "my your our his her their the that this a an phone cell what what's which whose".split()
 )
 _INSURANCE_ASK_RE = re.compile(
-    r"\b(?:take|accept|accepted|cover|covered|coverage|in network|work with|bill|participate)\b|"
+    r"\b(?:takes?|accepts?|accepted|covers?|covered|coverage|in network|work with|bill|"
+    r"participate)\b|"
     # said right after the plan: "Tricare. Is that gonna be a problem?"
     r"\bis that (?:gonna be |going to be )?(?:a problem|an issue)\b"
 )
@@ -658,6 +671,10 @@ def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
         return True
     if w in _ORDINALS and prev in ("the", "on") and nxt not in ("time", "one", "thing"):
         return True  # "the fifth", not "for the first time" or "the first one"
+    if w in _ORDINALS and prev in _MONTHS:
+        return True  # "December third"
+    if (w.isdigit() and 1 <= int(w) <= 31) and prev in _MONTHS:
+        return True  # "December 3"
     if (
         ((w.isdigit() and int(w) <= 24) or w in _TIME_NUMBERS)
         and prev in _TIME_AFTER
@@ -848,7 +865,8 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
 _TIME_PHRASES = (
     r"as soon as possible|as early as possible|earliest (?:available|possible|opening)|"
     r"first available|first thing(?: in the morning)?|(?:the )?week after next|any ?time|"
-    r"any day|whatever works|doesn't matter|i'm flexible|flexible"
+    r"any day|whatever works|doesn't matter|i'm flexible|flexible|"
+    r"(?:later|earlier) (?:in (?:the )?|this )(?:week|month)"
 )
 _TIME_PHRASE_RE = re.compile(rf"\b(?:{_TIME_PHRASES})\b")
 #: ... and, asked for, a part of the day or week ("sometime in the middle of the day"); said
@@ -903,6 +921,55 @@ def _is_duration(words: list[str], i: int) -> bool:
     while j >= 0 and (words[j] in _DURATION_AMOUNTS or _is_clock_word(words[j])):
         j -= 1  # "for about a week", "for the past couple of days"
     return j >= 0 and j < i - 1 and words[j] in ("for", "like", "past", "last", "over")
+
+
+#: Words around a day offered with a rising voice: "Maybe Thursday?", "How about Tuesday or
+#: Wednesday morning?"
+_OFFER_WORDS = frozenset(
+    "maybe perhaps possibly probably or and like how about what say um uh so then i guess "
+    "think would be ideal best good great better fine".split()
+)
+
+
+#: Words that make a part of the day said unasked a preference: "mornings are better",
+#: "I can go on my lunch break", "I'd like an afternoon appointment".
+_PREFERS_RE = re.compile(
+    r"\b(?:prefer|preferably|like|love|want|need|needs|works?|working|better|best|ideal|"
+    r"good|great|"
+    r"available|free|can|could|come|go|get in|appointment|appt|visit|schedule|book|see|"
+    r"only|except|not)\b"
+)
+
+
+def _day_part_in_passing(text: str, time: str) -> bool:
+    """Whether ``time`` is only a part of the day ("the afternoon") said in a sentence that
+    states no preference: when a problem happens, not when the caller can come."""
+    words = normalize(time).split()
+    if not words or not all(w in _DAY_PART_WORDS or w in ("the", "by", "in", "at") for w in words):
+        return False
+    for sentence in re.split(NOT_AFTER_TITLE + r"[.;!?]+", text):
+        if normalize(time) in normalize(sentence):
+            return not _PREFERS_RE.search(normalize(sentence))
+    return False
+
+
+_HOW_ABOUT_RE = re.compile(r"^(?:(?:so|and|well|um|uh|ok|okay|then)\s+)*(?:how|what) about\b")
+
+
+def _offers_times_only(text: str) -> bool:
+    """Whether every sentence ending in "?" is a day or time offered and nothing more."""
+    asked = re.findall(r"[^.!?;]*\?", text)
+    if not asked:
+        return False
+    for sentence in asked:
+        said = extract_time(sentence)
+        if said is None:
+            return False
+        rest = normalize(sentence.replace(said, " ")).split()
+        timeish = set(normalize(said).split())
+        if any(w not in _OFFER_WORDS and w not in timeish for w in rest):
+            return False
+    return True
 
 
 _TAG_QUESTION_RE = re.compile(
@@ -1084,13 +1151,17 @@ def _clean_verbatim(text: str) -> str:
 _LEAD_IN = re.compile(
     r"^(?:(?:hi|hello|hey|yes|yeah|so|ok|okay|great|then|um|uh|well|and|also|actually|"
     r"good morning|good afternoon|i'm calling|i am calling|i was calling|calling)\b[\s,]*)*"
+    # "the manager said I could come in for …", "my doctor told me to get …": who sent them
+    r"(?:(?:the|my|our|your|her|his) [a-z']+(?: [a-z']+)? (?:said|says|told me|told us|told her|"
+    r"told him)(?: that)?(?: (?:i|we|she|he))? (?:could|should|can|need to|needed to|have to|"
+    r"had to|was supposed to|needs?|to)\s+(?!see (?:dr|doctor)\b))?"
     r"(?:(?:i'd|i would|i|we|we'd) (?:like|love|want|wanna|need|needed|was hoping|hope|have|had)"
     r"(?: to)?|can i|could i|may i|i'm looking to|i am looking to|looking to|i'm looking for|"
     r"looking for|it's|it is|to)?\b\s*"
     # "make her an appointment for …": the person it is for is no part of the reason
     r"(?:(?:(?:make|book|schedule|set up|get) (?:her|him|them|me|us)"
     r"(?= (?:an? |the )?(?:appointment|appt|visit)\b)|"
-    r"make|book|schedule|set up|get|have|request|come in|be seen|see someone|"
+    r"make|book|schedule|set up|get|have|request|come(?: in| by)?|be seen|see someone|"
     r"see a doctor|see the doctor|see (?:dr\.?|doctor) [a-z'-]+)\b\s*)?"
     r"(?:(?:(?:an?|the|some)\s+)?(?:appointment|appt|visit)\b\s*)?"
     r"(?:(?:for|about|because|regarding|of|to get|to have|since)\s+)?",
@@ -1294,6 +1365,7 @@ class Understanding:
     human: bool = False
     robot: bool = False
     identity: bool = False  # "is this the eye doctor's office?"
+    other_business: bool = False  # "Is this Sunshine Pediatrics?": another kind of business
     repeat: bool = False  # "could you say that again?"
     hold: bool = False  # "hold on one second, let me grab my card"
     line_check: bool = False  # "Hello? Hello? You're breaking up." and nothing else
@@ -1607,6 +1679,14 @@ def _understand(
     # "Pinecrest, is that okay?", "Thursday at three thirty, does that work?": a check on
     # the answer just given, not a question for staff.
     question = is_question(_TAG_QUESTION_RE.sub(".", text_for_name))
+    if (
+        question
+        and (not asks_in_words(text) or _HOW_ABOUT_RE.match(normalize(text)))
+        and _offers_times_only(text_for_name)
+    ):
+        # "Maybe Tuesday or Wednesday morning? Mornings are better for me.": a day offered
+        # with a rising voice, not a question for staff
+        question = False
     if question and expect in _ANSWER_KINDS and not asks_in_words(text):
         # A rising voice on an answer to the question just asked ("After school? Like
         # four-ish.", "Kendall?") answers it.
@@ -1622,12 +1702,28 @@ def _understand(
         # "I'm starting to get cataracts and I'd like to talk to someone about it": a visit
         # with a doctor, not the front desk.
         human = False
-    identity = not robot and _is_identity_check(profile, low)
+    sentences = [
+        sentence
+        for sentence in re.split(r"[.?!;]+", text)
+        if sentence.strip() and not _GREETING_WORDS_RE.fullmatch(normalize(sentence))
+    ]
+    # "Hi, is this Bayside Vision? I need an exam.": the check opens the call, and the rest
+    # still counts
+    opening = normalize(sentences[0]) if sentences else low
+    identity = not robot and _is_identity_check(profile, opening)
+    said_more = len(sentences) > 1
+    other_business = not robot and any(
+        _OTHER_BUSINESS_RE.match(normalize(sentence)) for sentence in sentences[:2]
+    )
     repeat = bool(_REPEAT_RE.search(low)) and len(low.split()) <= 12
     line_check = bool(low) and not _LINE_CHECK_RE.sub(" ", low).strip()
     hold = bool(_HOLD_RE.search(low)) and len(low.split()) <= 14
-    if identity or repeat:
+    if (identity and not said_more) or repeat or other_business:
         question = False
+    # what follows "is this Bayside Vision?" is what the caller wants
+    after_check = text[text.find(sentences[1]) :] if identity and said_more else text
+    if identity and said_more and question:
+        question = is_question(after_check)
     # "Should we go to the ER, or can we just come see you guys?": asked whether it is one,
     # the caller hears the emergency instruction rather than a note for staff
     emergency = is_emergency(profile, text) or (question and bool(_ASKS_IF_ER_RE.search(low)))
@@ -1678,14 +1774,22 @@ def _understand(
             )
             if correction or other_office or (office_id is None and expect != "name"):
                 name = None
-            elif office_id is None and office.score >= 100 and len(office.heard.split()) > 1:
+            elif (
+                office.score >= 100
+                and len(office.heard.split()) > 1
+                and (office_id is None or normalize(office.heard) == normalize(name.full))
+            ):
+                # "Downtown Austin." said again at the name question is the place, never a
+                # person: no office name of two words is one
                 name = None
             else:
                 office = None
         else:
             office = match_office(profile, text, exclude=name_words, expecting=at_office)
+    by_doctor = False
     if office is None and not question:
         office = _doctors_only_office(profile, low)
+        by_doctor = office is not None
     if name is None and expect == "office" and not question:
         name = _name_at_office_question(profile, text, office=office)
         name_words = frozenset(normalize(name.full).split()) if name else name_words
@@ -1707,9 +1811,10 @@ def _understand(
         expect == "insurance"
         and not question
         and name is None
-        and insurance is not None
-        and not insurance.matched
-        and insurance.value not in ("none", "self-pay", "not sure")
+        and (
+            insurance is None  # "Rebecca Lindqvist. That's L I N D Q V I S T."
+            or (not insurance.matched and insurance.value not in ("none", "self-pay", "not sure"))
+        )
     ):
         # "Rachel Goldberg" at the insurance question is a name (the earlier answer was
         # misheard), not a plan nobody has heard of: a common first name and a last name.
@@ -1718,8 +1823,15 @@ def _understand(
             name, insurance = offered, None
             name_words = frozenset(normalize(name.full).split())
     time = extract_time(text, expecting=expect == "time" and not question)
-    removals = tuple(p for p in (time, office.heard if office else None) if p)
-    reason = extract_reason(profile, text, expecting=expect == "reason" and not question)
+    if time and expect != "time" and _day_part_in_passing(text, time):
+        time = None  # "these headaches right behind my eyes by the afternoon"
+    if time and expect == "anything_else" and not question:
+        # "Lunchtime would be ideal, like around noon. Maybe Thursday?" after the recap: a new
+        # preference, said in pieces as an answer to "what day and time?" is
+        time = extract_time(text, expecting=True) or time
+    # "my annual checkup with Dr. Natarajan": the doctor who gave the office stays in the reason
+    removals = tuple(p for p in (time, office.heard if office and not by_doctor else None) if p)
+    reason = extract_reason(profile, after_check, expecting=expect == "reason" and not question)
     if reason and office and normalize(reason) == normalize(office.heard):
         reason = None
     if reason and insurance is not None and insurance.matched:
@@ -1758,6 +1870,8 @@ def _understand(
                 re.IGNORECASE,
             )
             trimmed = pattern.sub("", reason).strip(" ,.")
+            # "come in Tuesday for my glasses adjustment": the day gone, "for" leads nothing
+            trimmed = re.sub(r"^(?:for|about|regarding)\s+", "", trimmed, flags=re.IGNORECASE)
             if trimmed:
                 reason = trimmed
     if expect in ("name", "last_name", "spelling") and insurance is not None and insurance.matched:
@@ -1817,7 +1931,7 @@ def _understand(
             reason = _reason_beside_question(profile, text)
         if question_kind != "insurance":
             insurance = insurance if insurance and insurance.matched else None
-    if identity:
+    if (identity and not said_more) or other_business:
         reason = None
     if human or robot:
         reason = None
@@ -1850,7 +1964,7 @@ def _understand(
         or question_kind == "availability"
         or bool(wants and reason)
         or consult
-    ) and not change
+    ) and not (change or other_business)
     if book and question and answer is not None and not _BOOK_VERB_RE.search(low):
         # "What do I need to bring to my first eye appointment?" asks about a visit; it
         # does not ask for one.
@@ -1892,6 +2006,7 @@ def _understand(
         human=human,
         robot=robot,
         identity=identity,
+        other_business=other_business,
         repeat=repeat,
         hold=hold,
         line_check=line_check,

@@ -260,16 +260,6 @@ def _candidates(low: str, today: date) -> list[date]:
     for match in re.finditer(r"\b(today|tonight|this (morning|afternoon|evening))\b", consumed):
         found.append(today)
         take(match)
-    # Weekdays, with "this"/"next" before them or "next week" around them.
-    next_week = re.search(r"\bnext week\b", consumed) is not None
-    for match in re.finditer(rf"\b(?:(this|next|coming|the coming) )?({_WEEKDAY_RE})\b", consumed):
-        modifier = match.group(1)
-        if modifier in ("coming", "the coming"):
-            modifier = "this"
-        if modifier is None and next_week:
-            modifier = "next"
-        found.append(_weekday(today, WEEKDAYS[match.group(2)], modifier))
-        take(match)
     # A bare day of the month ("the fifth", "on the 21st").
     for match in re.finditer(rf"\b(?:the|on) {_DAY_NUM}\b", consumed):
         day = _day_value(match.group(1), match.group(2))
@@ -278,6 +268,22 @@ def _candidates(low: str, today: date) -> list[date]:
             if resolved:
                 found.append(resolved)
         take(match)
+    # Weekdays, with "this"/"next" before them or "next week" around them. A plain weekday
+    # said with the date it falls on ("Thursday, December third", "December second, I think
+    # that's a Wednesday") names that date, not another day.
+    dated = set(found)
+    next_week = re.search(r"\bnext week\b", consumed) is not None
+    for match in re.finditer(rf"\b(?:(this|next|coming|the coming) )?({_WEEKDAY_RE})\b", consumed):
+        modifier = match.group(1)
+        weekday = WEEKDAYS[match.group(2)]
+        take(match)
+        if modifier is None and dated and all(d.weekday() == weekday for d in dated):
+            continue
+        if modifier in ("coming", "the coming"):
+            modifier = "this"
+        if modifier is None and next_week:
+            modifier = "next"
+        found.append(_weekday(today, weekday, modifier))
     return found
 
 
