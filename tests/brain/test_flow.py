@@ -148,6 +148,22 @@ def test_emergency_instruction_first():
     assert state.outcome == "emergency"
 
 
+@pytest.mark.parametrize(
+    ("said", "emergency"),
+    [
+        # a sign told over two turns (fillers between them change nothing)
+        (["I keep seeing flashes of light. In my right eye.", "um",
+          "And now there's like a curtain, a dark shade, coming down over part of it."], True),
+        # …but two turns that each hold part of nothing are no sign
+        (["I keep seeing flashes of light.", "Kendall."], False),
+    ],
+)
+def test_a_sign_told_over_two_turns_is_an_emergency(said, emergency):
+    state, replies = run(said)
+    assert (state.outcome == "emergency") is emergency
+    assert replies[-1].text.startswith(PROFILE.emergency.instruction) is emergency
+
+
 def test_person_request_transfers():
     state, replies = run(["I need an eye exam", "can I talk to a real person"])
     assert replies[-1].transfer and state.outcome == "transferred"

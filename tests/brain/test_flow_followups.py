@@ -269,6 +269,7 @@ def test_a_wrong_number_after_an_answered_question_keeps_nothing():
         "That's my cell, that works.",
         "That's my home phone, that's fine.",
         "Yes, that number works.",
+        "Yes, that's my home number.",
     ],
 )
 def test_accepting_the_read_back_number_asks_anything_else_again(after_recap):
@@ -277,8 +278,15 @@ def test_accepting_the_read_back_number_asks_anything_else_again(after_recap):
     assert state.request.phone_confirmed and not state.ended
 
 
-def test_a_home_number_with_a_but_is_still_another_number_wanted():
-    state, replies = play_flow([*_TO_RECAP, "That's my home phone, but call my cell instead."])
+@pytest.mark.parametrize(
+    "after_recap",
+    [
+        "That's my home phone, but call my cell instead.",
+        "Yes, that's my work number, call my cell.",
+    ],
+)
+def test_a_home_number_with_a_but_is_still_another_number_wanted(after_recap):
+    state, replies = play_flow([*_TO_RECAP, after_recap])
     assert replies[-1].expect == "phone" and not state.request.phone_confirmed
 
 

@@ -33,6 +33,9 @@ PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
         ("my name is Linda Park", False, "Linda", "Park"),
         ("Hi, this is Maria Gonzalez and I need an eye exam", False, "Maria", "Gonzalez"),
         ("This is Sam Okafor calling", False, "Sam", "Okafor"),
+        # a restatement with more after its comma
+        ("Jon Reyes. Well, Jonathan. Jonathan Reyes, that's what's on my insurance card.", True,
+         "Jonathan", "Reyes"),
         # whose appointment it is
         ("I need to cancel tomorrow at Round Rock. It's under Beth Sorensen.", False, "Beth",
          "Sorensen"),
@@ -143,6 +146,9 @@ def test_spelled_word():
     assert spelled_word("T H O M P S O N") == "Thompson"
     assert spelled_word("that's O, K, A, F, O, R") == "Okafor"
     assert spelled_word("I need a B") is None
+    # a letter told by a word
+    assert spelled_word("Pruitt. P as in Peter, R, U, I, T, T.") == "Pruitt"
+    assert spelled_word("B as in boy, R O W N") == "Brown"
 
 
 @pytest.mark.parametrize(
@@ -748,6 +754,8 @@ def test_a_plan_is_not_a_last_name_and_a_name_beside_a_plan_stays():
         ("how long will the appointment last", 4),
         ("Do you sell glasses?", 5),
         ("can I buy frames there", 5),
+        ("And can she get her new glasses right there, or do we have to go somewhere else?", 5),
+        ("can I order contacts there?", 5),
         ("How much does an eye exam cost?", None),
         ("Do you take walk ins?", None),
         ("Is the doctor nice?", None),
@@ -756,6 +764,14 @@ def test_a_plan_is_not_a_last_name_and_a_name_beside_a_plan_stays():
 def test_faq_retrieval_with_threshold(text, faq_index):
     match = faq_match(PROFILE, text)
     assert (match[0] if match else None) == faq_index
+
+
+def test_the_sentence_that_asks_picks_the_answer():
+    # "son" beside the question would pick the children answer
+    answer = answer_question(
+        PROFILE, "How long does an eye exam take? My son has to take off work to drive me."
+    )
+    assert answer is not None and answer.text == PROFILE.faqs[4].a
 
 
 @pytest.mark.parametrize(
@@ -903,6 +919,8 @@ def test_a_reading_is_remembered_for_the_same_words_and_profile_only():
     [
         ("Oh, sorry, wrong number. Bye.", True),
         ("I think I dialed the wrong number", True),
+        ("Oh, for heaven's sake. I must have dialed it wrong. I'm sorry to bother you.", True),
+        ("Sorry, I misdialed.", True),
         ("sorry bro number by", True),  # "wrong" misheard
         ("oh sorry long number bye", True),
         ("sorry my number is three oh five", False),
@@ -973,6 +991,21 @@ def test_wrong_number(text, wrong):
          False),
         ("Is this the pharmacy?", None, "question", False),
         ("Is this the eye doctor's office?", None, "other_business", False),
+        # a doctor who is none of ours: another business
+        ("Hi, is this Dr. Patel's office? I'm calling about my daughter's ear infection.", None,
+         "other_business", True),
+        ("Is this Dr. Chen's office?", None, "identity", True),
+        # a visit the caller already has is no request, whatever it is for
+        ("Hi, I'm taking my mom to her eye exam with you guys and I need to tell my boss how "
+         "long I'll be out. How long does it usually take?", None, "reason", None),
+        ("Hi, my dad's coming in to see you for the first time next week. What does he need to "
+         "bring with him?", None, "book", False),
+        # a visit asked for as a question is a request, not the question answered before
+        ("Okay, then could she come to the Austin one for a LASIK consultation?", None,
+         "question", False),
+        ("Okay, then could she come to the Austin one for a LASIK consultation?", None,
+         "reason", "a LASIK consultation"),
+        ("Oh, it's the eye doctor? Shoot, I dialed the wrong number.", None, "reason", None),
         # …but an answer checked that way still answers
         ("Thursday at two, right?", "time", "question", False),
         ("Aetna, right?", "insurance", "question", False),

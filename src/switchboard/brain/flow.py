@@ -33,7 +33,7 @@ from switchboard.brain.replies import (
     unforbidden,
 )
 from switchboard.brain.text import fuzzy_score, normalize
-from switchboard.brain.understanding import Understanding, understand
+from switchboard.brain.understanding import Understanding, is_emergency, understand
 from switchboard.common_names import is_common_first_name, is_common_surname
 from switchboard.postcall.dates import resolve_date
 from switchboard.profiles import BusinessProfile
@@ -117,6 +117,7 @@ class FlowState:
     expect: str | None = None
     prompt: str = ""  # the last question asked, to repeat after a detour
     last_said: str = ""  # the agent's last reply, said again when the caller asks
+    last_heard: str = ""  # the caller's last utterance (a sign told over two turns)
     name_said: bool = False  # the agent has said the caller's first name back
     message_after_request: bool = False  # a message left once the request was complete
     insurance_asked: bool = False
@@ -650,6 +651,8 @@ def step(
 ) -> tuple[FlowState, Reply | None]:
     """Take one caller utterance; None means say nothing (fillers, empty text, call over)."""
     state, reply = _step(profile, state, utterance)
+    if reply is not None and utterance and utterance.strip():
+        state = replace(state, last_heard=utterance)  # fillers ("um") leave it
     if reply is not None:
         first = state.request.first_name
         said = state.name_said or bool(first and first in reply.text)
@@ -671,6 +674,15 @@ def _step(
     )
     if u.filler_only:
         return state, None
+    if (
+        not u.emergency
+        and state.last_heard
+        and is_emergency(profile, f"{state.last_heard} {u.text}")
+        and not is_emergency(profile, state.last_heard)
+    ):
+        # "I keep seeing flashes of light." … "And now there's like a curtain coming down":
+        # a sign told over two turns is one
+        u = replace(u, emergency=True)
     state = replace(state, reprompts=0, turns=state.turns + 1)
     phrases = profile.phrases
     if u.repeat and not (u.has_facts or u.emergency or u.human) and state.last_said:
@@ -945,6 +957,10 @@ def _number_wrong(low: str) -> bool:
     home phone, that's fine" accepts it; "that's my work number, call my cell" does not."""
     if not _NUMBER_WRONG_RE.search(low):
         return False
+    if re.match(r"(?:yes|yeah|yep|yup|uh huh)\b", low) and not re.search(
+        r"\b(?:not|call|use|try|reach|different|another|other|instead|cell|mobile)\b", low
+    ):
+        return False  # "Yes, that's my home number."
     accepts = re.search(r"\b(?:fine|works|good|perfect|right|correct|ok|okay)\b", low)
     return not (accepts and not _CONTRAST_RE.search(low) and not re.search(r"\bnot\b", low))
 

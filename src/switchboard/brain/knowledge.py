@@ -76,7 +76,9 @@ _QUESTION_START = re.compile(
 # to two of them only unmistakable question openings followed by two or more words count ("my
 # eyes are red" and a mangled name "roberto do you hours" are no questions).
 _QUESTION_AFTER_NOISE = re.compile(
-    r"^(?:[a-z']+\s+){1,2}(?:do you|do y'all|does|what|what's|where|where's|how (?:do|does|did|"
+    # ("that's what I need" says what; it asks nothing)
+    r"^(?:(?!(?:that's|that|it's|this|exactly|is|know)\s)[a-z']+\s+){1,2}"
+    r"(?:do you|do y'all|does|what|what's|where|where's|how (?:do|does|did|"
     r"much|many|long|late|early|far|soon|often|old|can|could|would|should|is|are|about)|when|"
     r"is there|are you|can i|can you|could you)(?:\s+[a-z']+){2,}|"
     # "quick question" with its first word misheard, anywhere: "like would question what do i
@@ -259,7 +261,7 @@ def _stem(word: str) -> str:
 
 def _terms(text: str) -> list[str]:
     words = normalize(text).split()
-    return [
+    terms = [
         # "can she get her glasses made there?": bought there
         "sell" if w == "made" and i and words[i - 1] in ("glasses", "lenses") else _stem(w)
         for i, w in enumerate(words)
@@ -267,6 +269,16 @@ def _terms(text: str) -> list[str]:
         # "last week", "my last visit": the past, not how long something lasts
         and not (w == "last" and i + 1 < len(words) and words[i + 1] in _LAST_OF)
     ]
+    if "sell" not in terms and any(
+        w in _EYEWEAR and any(v in _GET_EYEWEAR for v in words[max(0, i - 3) : i])
+        for i, w in enumerate(words)
+    ):
+        terms.append("sell")  # "can she get her new glasses right there?": bought there
+    return terms
+
+
+_EYEWEAR = frozenset("glasses eyeglasses lenses frames contacts".split())
+_GET_EYEWEAR = frozenset("get order pick".split())
 
 
 #: Words after "last" that make it "the previous": "last week", "last time", "last name".
@@ -319,7 +331,7 @@ def classify_question(text: str) -> str | None:
     low = normalize(text)
     # the sentence that asks: "The insurance card, okay. And how long does it take?" asks
     # nothing about insurance
-    asked = _asked_part(text)
+    asked = asked_part(text)
     if _INSURANCE_Q_RE.search(asked) and re.search(
         r"\b(?:insurance|plan|coverage|network)\b", asked
     ):
@@ -401,7 +413,7 @@ def _providers_answer(profile: BusinessProfile, low: str, office: Office | None)
     return f"Our doctors are {listed}."
 
 
-def _asked_part(text: str) -> str:
+def asked_part(text: str) -> str:
     """The sentences of ``text`` that end in "?" (all of it when none does), normalized; a
     title's period ("Dr. Chen") ends no sentence."""
     asked = re.findall(r"(?:\b[DM]rs?\.|\bMs\.|[^.!?])*\?", text)
@@ -411,7 +423,7 @@ def _asked_part(text: str) -> str:
 def _asks_about_providers(profile: BusinessProfile, text: str) -> bool:
     """Whether the question (the sentences with "?", else all of it) is about the doctors:
     names one or a language, or asks "does he …" of one named before."""
-    asked = _asked_part(text)
+    asked = asked_part(text)
     surnames = {normalize(p.name).split()[-1] for p in profile.providers}
     if _PROVIDER_RE.search(asked) or _LANGUAGE_RE.search(asked) or surnames & set(asked.split()):
         return True
@@ -473,7 +485,11 @@ def answer_question(
                 # so none are said; the regular ones are
                 sentence = f"{_NO_HOLIDAY_HOURS} {sentence}"
             return Answer(sentence, fact)
-    faq = faq_match(profile, text)
+    # "How long does an eye exam take? My son has to take off work to drive me.": the sentence
+    # that asks is matched first; what is said beside it ("son") answers nothing
+    faq = (faq_match(profile, asked_part(text)) if "?" in text else None) or faq_match(
+        profile, text
+    )
     # "Do you guys do vision therapy? Like eye exercises for kids? My son's pediatrician
     # mentioned it.": the sentence that asks for a service says which one; an answer found
     # only beside it ("kids", "pediatrician") answers another question

@@ -125,6 +125,8 @@ def spelled_word(text: str) -> str | None:
     """A word spelled out letter by letter ("T H O M P S O N" → "Thompson"), or None."""
     # "Katherine is with a K. K A T H E R I N E": the letter named first is not spelled twice
     low = re.sub(r"(?<!\b[a-z] )\b(?:with )?an? ([a-z])[.,]?\s+(?=\1\b)", "", text.lower())
+    # "P as in Peter, R, U, I, T, T": the word names the letter before it
+    low = re.sub(r"\b([a-z])[.,]? (?:as in|like|for) [a-z']+\b", r"\1", low)
     best = None
     for match in _SPELLED_RE.finditer(low):
         letters = re.sub(r"[^a-z]", "", match.group(0))
@@ -279,12 +281,14 @@ def _restated_name(text: str) -> PersonName | None:
     if len(sentences) < 2 or not _RESTATE_RE.search(normalize(text)):
         return None
     for sentence in reversed(sentences[1:]):
-        words = _RESTATE_LEAD_RE.sub("", normalize(sentence)).split()
-        while len(words) > 2 and len(words[-1]) == 1:
-            words.pop()  # "Jonathan Kowalczyk, K O W A L C Z Y K": the spelling follows
-        found = _name_words(words, strict=True)
-        if 2 <= len(found) <= 3 and len(found) == len(words):
-            return split_name(found)
+        # "Jonathan Reyes, that's what's on my insurance card": the name before the comma
+        for said in (sentence, sentence.split(",")[0]):
+            words = _RESTATE_LEAD_RE.sub("", normalize(said)).split()
+            while len(words) > 2 and len(words[-1]) == 1:
+                words.pop()  # "Jonathan Kowalczyk, K O W A L C Z Y K": the spelling follows
+            found = _name_words(words, strict=True)
+            if 2 <= len(found) <= 3 and len(found) == len(words):
+                return split_name(found)
     return None
 
 

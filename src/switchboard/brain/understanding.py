@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from switchboard.brain.knowledge import (
     Answer,
     answer_question,
+    asked_part,
     asks_in_words,
     classify_question,
     is_question,
@@ -155,6 +156,15 @@ _IDENTITY_WORDS_RE = re.compile(
 _IDENTITY_NOT_RE = re.compile(
     r"\b(?:that|which|who|where|when|does|do|open|have|has|take|takes|accept|near|in|on)\b"
 )
+def _names_another_doctor(profile: BusinessProfile, low: str) -> bool:
+    """Whether ``low`` names a doctor ("dr patel's office") who is none of the profile's."""
+    named = re.search(r"\b(?:dr|doctor) ([a-z'-]+?)(?:'s)?\b", low)
+    if named is None or named.group(1) in ("office", "s"):
+        return False
+    ours = {normalize(p.name).split()[-1] for p in profile.providers}
+    return named.group(1).removesuffix("'s") not in ours
+
+
 _GREETING_WORDS_RE = re.compile(r"(?:(?:hello|hi|hey|yes|yeah|um|uh|oh|good morning|"
     r"good afternoon|good evening)\s*)*")
 #: "Is this Sunshine Pediatrics?": the caller asks for another kind of business (a wrong
@@ -237,7 +247,10 @@ _SELF_CALLBACK_RE = re.compile(
     r"\b(?:i'll|i will|i'm going to|i'm gonna) (?:have|get|ask) (?:my|her|his|our) [a-z']+ "
     r"(?:to )?call\b"
 )
-_WRONG_NUMBER_RE = re.compile(r"\b(?:wrong number|dialed the wrong|called the wrong)\b")
+_WRONG_NUMBER_RE = re.compile(
+    r"\b(?:wrong number|dialed the wrong|called the wrong|(?:dialed|dialled|called) (?:it|that|"
+    r"the number|you) wrong|misdialed|wrong practice)\b"
+)
 # "Sorry, wrong number" with "wrong" misheard ("sorry bro number bye"): a short apology about
 # "number" whose middle word says whose number it is would be something else.
 _SORRY_NUMBER_RE = re.compile(r"^(?:oh |uh |um )?sorry (?:([a-z']+) )?number\b")
@@ -252,11 +265,26 @@ _INSURANCE_ASK_RE = re.compile(
 )
 #: "Can somebody see him soon?": asking for a visit in so many words.
 _SEE_PATIENT = (
-    r"(?:someone|somebody|anyone|anybody|a doctor|the doctor|you|you guys) (?:see|look at) "
+    r"(?:someone|somebody|anyone|anybody|a doctor|the doctor|you|you guys|dr [a-z]+|"
+    r"doctor [a-z]+) (?:see|look at) "
     r"(?:him|her|me|them|us|my (?:son|daughter|husband|wife|mom|dad|mother|father|kid|child))"
+)
+#: A visit asked for as a question: "Could she come to the Austin one for …?", "Can I book
+#: a contact lens fitting?"
+_REQUEST_AS_QUESTION_RE = re.compile(
+    r"^(?:(?:ok|okay|so|then|well|and|um|uh|great|alright|all right)\s+)*(?:can|could|may) "
+    r"(?:(?:i|she|he|we|they|my [a-z]+) (?:please )?(?:come in|come to|come by|go to|book|"
+    r"schedule|make an? appointment|set up|get (?:in|seen|an appointment)|be seen)|"
+    rf"{_SEE_PATIENT})\b"
+)
+#: "Could she come to the Austin one for a LASIK consultation?": a visit asked for.
+_COME_TO = (
+    r"(?:come|go) (?:to|into|over to|by) (?:the|your|y'all's|you guys') (?:[a-z]+ )?"
+    r"(?:one|office|location|place)"
 )
 _BOOK_RE = re.compile(
     r"\b(?:appointment|appt|book|booking|"
+    rf"{_COME_TO}|"
     # the verb, not "my work schedule"
     r"(?<!my )(?<!work )(?<!the )(?<!your )(?<!our )(?<!a )(?<!his )(?<!her )schedule|"
     r"come in|coming in|be seen|get seen|see (?:a|the) "
@@ -271,14 +299,21 @@ _BOOK_RE = re.compile(
 #: Asking for a visit in so many words (not just naming "my appointment" in a question).
 _BOOK_VERB_RE = re.compile(
     r"\b(?:book|booking|schedule|make an?|set up|set (?:that|it|this|one) up|come in|coming in|"
-    rf"be seen|get seen|get (?:her|him|me|them|my [a-z]+) in|{_SEE_PATIENT})\b"
+    rf"be seen|get seen|get (?:her|him|me|them|my [a-z]+) in|{_SEE_PATIENT}|{_COME_TO})\b"
 )
 #: An appointment the caller already has ("I have an appointment tomorrow", "my appointment"):
 #: no request for a new one unless a booking word is said besides it.
 _EXISTING_APPT_RE = re.compile(
     r"\b(?:(?:i|we|she|he|they|my [a-z]+)(?:'ve)? (?:already )?(?:have|has|had|got) "
     r"(?:(?:an|a|my|our|her|his|their|two|both) )?(?:appointments?|appts?)|"
-    r"(?:my|our|her|his|their) (?:appointments?|appts?))\b"
+    r"(?:my|our|her|his|their) (?:appointments?|appts?)|"
+    # "I'm taking my mom to her eye exam with you guys"
+    r"(?:taking|bringing|driving) (?:my|her|his|our) [a-z]+ (?:in )?(?:to|for) (?:her|his|their|"
+    r"my|the) (?:[a-z]+ )?(?:exam|appointment|appt|visit|checkup|check up)|"
+    # "my dad's coming in to see you for the first time next week"
+    r"(?:[a-z]+'s|he's|she's|i'm|we're|[a-z]+ is) (?:coming|going) in (?:to see [a-z. ]+? )?"
+    r"(?:for (?:the|her|his|my|our) first time )?(?:next|tomorrow|this|on|later|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday))\b"
 )
 
 
@@ -331,9 +366,15 @@ _PAST_RE = re.compile(
 )
 
 
+#: Where one clause ends and the next begins, for telling what a clause is about (the past,
+#: long ago): punctuation and "and"; with "but", a turn from one thing to another.
+_CLAUSE_BREAK = r"[.,;!?]|\band\b"
+_CLAUSE_TURN = _CLAUSE_BREAK + r"|\bbut\b"
+
+
 def _said_of_the_past(text: str, time: str) -> bool:
     """Whether every piece of ``time`` sits in a clause told in the past tense."""
-    clauses = [normalize(c) for c in re.split(r"[.,;!?]|\band\b", text)]
+    clauses = [normalize(c) for c in re.split(_CLAUSE_BREAK, text)]
     pieces = [normalize(p) for p in time.split(",") if p.strip()]
     return bool(pieces) and all(
         any(piece in c and _PAST_RE.search(c) for c in clauses) for piece in pieces
@@ -342,7 +383,7 @@ def _said_of_the_past(text: str, time: str) -> bool:
 
 def _without_past_clauses(text: str) -> str:
     """``text`` without its clauses told in the past tense."""
-    pieces = re.split(r"([.,;!?]|\band\b)", text)
+    pieces = re.split(f"({_CLAUSE_BREAK})", text)
     return "".join(
         p for i, p in enumerate(pieces) if i % 2 or not _PAST_RE.search(normalize(p))
     )
@@ -549,7 +590,7 @@ def is_emergency(profile: BusinessProfile, text: str) -> bool:
     low = _FEELS_LIKE_RE.sub(" ", low)
     # "I had an eye injury back in high school, it healed fine": a sentence about long ago
     if _LONG_AGO_RE.search(low):
-        clauses = re.split(r"[.;!?,]|\b(?:and|but)\b", text)
+        clauses = re.split(_CLAUSE_TURN, text)
         low = " ".join(normalize(c) for c in clauses if not _LONG_AGO_RE.search(normalize(c)))
     if not low.strip():
         return False
@@ -1156,12 +1197,14 @@ _LEAD_IN = re.compile(
     r"told him)(?: that)?(?: (?:i|we|she|he))? (?:could|should|can|need to|needed to|have to|"
     r"had to|was supposed to|needs?|to)\s+(?!see (?:dr|doctor)\b))?"
     r"(?:(?:i'd|i would|i|we|we'd) (?:like|love|want|wanna|need|needed|was hoping|hope|have|had)"
-    r"(?: to)?|can i|could i|may i|i'm looking to|i am looking to|looking to|i'm looking for|"
+    r"(?: to)?|(?:can|could|may) (?:i|she|he|we|they)|i'm looking to|i am looking to|"
+    r"looking to|i'm looking for|"
     r"looking for|it's|it is|to)?\b\s*"
     # "make her an appointment for …": the person it is for is no part of the reason
     r"(?:(?:(?:make|book|schedule|set up|get) (?:her|him|them|me|us)"
     r"(?= (?:an? |the )?(?:appointment|appt|visit)\b)|"
-    r"make|book|schedule|set up|get|have|request|come(?: in| by)?|be seen|see someone|"
+    rf"make|book|schedule|set up|get|have|request|{_COME_TO}|come(?: in| by)?|be seen|"
+    r"see someone|"
     r"see a doctor|see the doctor|see (?:dr\.?|doctor) [a-z'-]+)\b\s*)?"
     r"(?:(?:(?:an?|the|some)\s+)?(?:appointment|appt|visit)\b\s*)?"
     r"(?:(?:for|about|because|regarding|of|to get|to have|since)\s+)?",
@@ -1480,6 +1523,10 @@ def _reason_beside_question(profile: BusinessProfile, text: str) -> str | None:
     said = normalize(statements)
     if not _VISIT_WANTED_RE.search(said):
         return None  # "My daughter is four. Do you see kids?": context for the question
+    if _EXISTING_APPT_RE.search(said) and not _BOOK_VERB_RE.search(
+        _EXISTING_APPT_RE.sub(" ", said)
+    ):
+        return None  # "I'm taking my mom to her eye exam … How long does it take?"
     if _HEDGED_NEED_RE.search(said) and not _BOOK_VERB_RE.search(said):
         return None  # "Do you sell frames? I'm probably gonna need new glasses.": context
     reason = extract_reason(profile, statements)
@@ -1704,7 +1751,7 @@ def _understand(
         human = False
     sentences = [
         sentence
-        for sentence in re.split(r"[.?!;]+", text)
+        for sentence in re.split(NOT_AFTER_TITLE + r"[.?!;]+", text)
         if sentence.strip() and not _GREETING_WORDS_RE.fullmatch(normalize(sentence))
     ]
     # "Hi, is this Bayside Vision? I need an exam.": the check opens the call, and the rest
@@ -1712,8 +1759,13 @@ def _understand(
     opening = normalize(sentences[0]) if sentences else low
     identity = not robot and _is_identity_check(profile, opening)
     said_more = len(sentences) > 1
-    other_business = not robot and any(
-        _OTHER_BUSINESS_RE.match(normalize(sentence)) for sentence in sentences[:2]
+    if identity and _names_another_doctor(profile, opening):
+        identity, other_business = False, True  # "Hi, is this Dr. Patel's office?"
+    else:
+        other_business = False
+    other_business = other_business or (
+        not robot
+        and any(_OTHER_BUSINESS_RE.match(normalize(sentence)) for sentence in sentences[:2])
     )
     repeat = bool(_REPEAT_RE.search(low)) and len(low.split()) <= 12
     line_check = bool(low) and not _LINE_CHECK_RE.sub(" ", low).strip()
@@ -1925,6 +1977,14 @@ def _understand(
         and not _PRICE_RE.search(low)  # "how much is an exam? how soon could you get me in?"
     ):
         question = False  # "can I come in for an exam?" is a request, not a question
+    if (
+        question
+        and text.count("?") <= 1
+        and _REQUEST_AS_QUESTION_RE.match(asked_part(text) if "?" in text else low)
+    ):
+        # "Okay, then could she come to the Austin one for a LASIK consultation?" after the
+        # LASIK answer: a visit asked for, not the same question again
+        question, answer, more = False, None, ()
     if question and not emergency:
         # A question is not a reason, an insurance plan or a day (unless it names one).
         if question_kind != "availability" and not _booking_words(low):
@@ -1986,6 +2046,9 @@ def _understand(
         # "Oh, noon, okay. I'll just call back Monday then.": asking for nothing, a day said
         # is when they will call (or the agent's words said back), not a visit's time
         time = None
+    wrong_number = _is_wrong_number(low)
+    if wrong_number and not book:
+        reason = None  # "Oh, it's the eye doctor? Shoot, I dialed the wrong number."
     said_yes_no = yes_no(text)
     if (done or said_yes_no is not None) and reason and expect == "reason":
         # "No, that's all" answers the question; it is not a reason.
@@ -2014,7 +2077,7 @@ def _understand(
         change=change,
         cancel=change and bool(re.search(r"\bcancel", low)),
         callback=callback,
-        wrong_number=_is_wrong_number(low),
+        wrong_number=wrong_number,
         book=book,
         question=question,
         question_kind=question_kind,
