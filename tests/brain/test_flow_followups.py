@@ -34,6 +34,7 @@ def test_yes_to_the_read_back_number_is_not_yes_to_anything_else():
         ("yes that's the right number, no thanks, bye", True),
         # "that's it" a sentence of its own, after the confirmation, answers "anything else?"
         ("Yep, that's me. That's it.", True),
+        ("Yep, that's my cell. Nah, that's it. Thanks.", True),
         ("Yes, that's it, right number.", False),
     ],
 )

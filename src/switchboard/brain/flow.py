@@ -946,7 +946,8 @@ _CONFIRMS_RE = re.compile(
 #: "Yep, that's me. That's it.": a "that's it" of its own after the read-back is answered
 #: answers "anything else?" too (joined to it, "yes that's it right number" confirms only).
 _THATS_IT_AFTER_RE = re.compile(
-    r"[.!?]\s*(?:and\s+|so\s+)?that's it(?:,? thanks?(?: you)?)?[.!]?\s*$", re.IGNORECASE
+    r"[.!?]\s*(?:and\s+|so\s+)?that's it[.,!]?(?:\s*thanks?(?: you)?[.!]?)?\s*$",
+    re.IGNORECASE,
 )
 #: "... but call my cell instead": the caller accepts nothing.
 _CONTRAST_RE = re.compile(r"\b(?:but|instead|rather|better|prefer|though|however)\b")
@@ -968,8 +969,9 @@ def _number_wrong(low: str) -> bool:
 #: A goodbye beyond doubt: "yes that's right, that's all" answers both the read-back and
 #: "anything else?" ("that's it" alone may be "that's the number").
 _ALL_DONE_RE = re.compile(
-    r"\b(?:that's all|that is all|that'll be all|that's everything|nothing else|all set|"
-    r"no thanks|no thank you|bye|goodbye|good bye|no,? that's it|nope,? that's it)\b"
+    r"\b(?:that's all|that is all|that'll be all|that's everything|nothing else|nothing more|"
+    r"all set|no thanks|no thank you|bye|goodbye|good bye|(?:no|nope|nah),? that's it|"
+    r"that'll do(?: it)?|that will do(?: it)?)\b"
 )
 #: A caller done with the call in the middle of a request says so in so many words ("no,
 #: that's all I needed"); a bare "no thanks" there may be a misheard name or a refused question.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -11,6 +13,7 @@ __all__ = [
     "NOT_AFTER_TITLE",
     "Token",
     "consonant_key",
+    "fold_accents",
     "fuzzy_score",
     "normalize",
     "phonetic_key",
@@ -26,9 +29,24 @@ NOT_AFTER_TITLE = r"(?<!\b[Dd]r)(?<!\b[Mm]r)(?<!\b[Mm]rs)(?<!\b[Mm]s)"
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 
 
+@functools.lru_cache(maxsize=512)
+def _folded_char(char: str) -> str:
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return base if len(base) == 1 else char
+
+
+def fold_accents(text: str) -> str:
+    """``text`` with accented Latin letters as plain ones ("Sí, mañana" → "Si, manana"), one
+    character for one, so positions in it are positions in the original."""
+    if text.isascii():
+        return text
+    return "".join(_folded_char(c) for c in text)
+
+
 def normalize(text: str) -> str:
-    """Lowercase, unify apostrophes, replace punctuation (but not apostrophes) by spaces."""
-    low = text.translate(_APOSTROPHES).lower()
+    """Lowercase, fold accents, unify apostrophes, replace punctuation (but not apostrophes)
+    by spaces."""
+    low = fold_accents(text).translate(_APOSTROPHES).lower()
     low = re.sub(r"[^a-z0-9'+ ]+", " ", low)
     low = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", low)
     return re.sub(r"\s+", " ", low).strip()
@@ -50,7 +68,7 @@ class Token:
 
 def tokens(text: str) -> list[Token]:
     """Words of ``text`` with their character spans in the original (for verbatim slices)."""
-    text = text.translate(_APOSTROPHES)
+    text = fold_accents(text).translate(_APOSTROPHES)
     out: list[Token] = []
     for match in re.finditer(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*", text):
         word = match.group(0).lower().replace("-", " ")

@@ -72,7 +72,7 @@ def is_filler_only(text: str, fillers: list[str]) -> bool:
 # --- yes / no / done / corrections --------------------------------------------------------
 
 _YES_RE = re.compile(
-    r"^(?:yes|yeah|yea|yep|yup|ya|sure|correct|right|that's right|that's correct|uh huh|"
+    r"^(?:yes|yeah|yea|yep|yup|ya|si|sure|correct|right|that's right|that's correct|uh huh|"
     r"uh-huh|mhm|mm hmm|mm-hmm|absolutely|definitely|of course|please do|i do|affirmative)\b"
 )
 _NO_RE = re.compile(r"^(?:no|nope|nah|not really|negative|no thanks|no thank you)\b")
@@ -80,7 +80,8 @@ _DONE_RE = re.compile(
     r"\b(?:that's all|that is all|that's it|that is it|that's everything|that'll be all|that "
     r"will be all|nothing else|nothing more|i'm good|i'm all set|we're good|all good|no thanks|"
     r"no thank you|goodbye|good bye|bye|have a (?:good|nice|great) (?:day|one|night)|i'm done|"
-    r"that should be it|that's about it|nope that's|no that's|covers it|that's enough)\b"
+    r"that should be it|that's about it|nope that's|no that's|nah that's|covers it|that's enough|"
+    r"that'll do|that will do)\b"
 )
 _ACK_ONLY_RE = re.compile(
     r"^(?:(?:ok|okay|alright|all right|great|perfect|cool|got it|sounds good|thanks|thank you|"
@@ -146,7 +147,8 @@ _WANT_RE = re.compile(
 #: called; it asks nothing the FAQ answers (not "is this the office that does LASIK?").
 _IDENTITY_RE = re.compile(
     r"^(?:(?:hello|hi|hey|yes|yeah|um|uh|oh|sorry|excuse me)\s+)*"
-    r"(?:is this|is that|have i reached|did i reach|am i calling|did i call|i'm calling)\s+"
+    r"(?:is this|is that|is it|is(?= the\b)|have i reached|did i reach|am i calling|did i call|"
+    r"i'm calling)\s+"
     r"(?P<rest>(?:[a-z']+\s*){1,6})$"
 )
 _IDENTITY_WORDS_RE = re.compile(
@@ -176,6 +178,12 @@ _OTHER_BUSINESS_RE = re.compile(
     r"orthodontics?|orthodontist'?s?|dermatology|veterinary|vet'?s?|animal hospital|hospital|"
     r"pizza|restaurant|bank|law office|salon|plumbing|auto|insurance company|urgent care|"
     r"physical therapy|chiropractic|chiropractor'?s?)\b"
+)
+#: ... or names one with a rising voice, nothing else: "Hello, Farmacia Navarro?"
+_OTHER_BUSINESS_NAMED_RE = re.compile(
+    r"(?:(?:hello|hi|hey|um|uh|oh|yes)\s+)*(?:[a-z'&-]+\s+){0,2}(?:pharmacy|farmacia|pediatrics|"
+    r"dental|dentistry|dentist's office|veterinary|animal hospital|pizza|restaurant|bank)"
+    r"(?:\s+[a-z'&-]+){0,2}"
 )
 #: "Sorry, could you say that again?": the caller asks to hear the last reply again.
 _REPEAT_RE = re.compile(
@@ -248,8 +256,8 @@ _SELF_CALLBACK_RE = re.compile(
     r"(?:to )?call\b"
 )
 _WRONG_NUMBER_RE = re.compile(
-    r"\b(?:wrong number|dialed the wrong|called the wrong|(?:dialed|dialled|called) (?:it|that|"
-    r"the number|you) wrong|misdialed|wrong practice)\b"
+    r"\b(?:wrong number|dialed the wrong|called the wrong|(?:dial|dialed|dialled|called) (?:it |"
+    r"that |the number |you )?wrong|misdialed|wrong practice)\b"
 )
 # "Sorry, wrong number" with "wrong" misheard ("sorry bro number bye"): a short apology about
 # "number" whose middle word says whose number it is would be something else.
@@ -994,6 +1002,12 @@ def _day_part_in_passing(text: str, time: str) -> bool:
     return False
 
 
+_NEED_RE = re.compile(r"\b(?:i|we|she|he) (?:need|needs|want|wants|would like|'d like)\b")
+#: "Is" for "it is", as second-language English says it: "Yes, is my number.", "is correct".
+_IS_STATES_RE = re.compile(
+    r"(?:^|\b(?:yes|yeah|si|ok|okay|no) )is (?:my (?:number|cell|phone|home|work)|the (?:right|"
+    r"correct) (?:number|one)|correct|right|fine|good|okay|ok)\b"
+)
 _HOW_ABOUT_RE = re.compile(r"^(?:(?:so|and|well|um|uh|ok|okay|then)\s+)*(?:how|what) about\b")
 
 
@@ -1726,6 +1740,8 @@ def _understand(
     # "Pinecrest, is that okay?", "Thursday at three thirty, does that work?": a check on
     # the answer just given, not a question for staff.
     question = is_question(_TAG_QUESTION_RE.sub(".", text_for_name))
+    if question and "?" not in text and _IS_STATES_RE.search(low):
+        question = False  # "Yes, is my number." (it is), "Sí, is correct."
     if (
         question
         and (not asks_in_words(text) or _HOW_ABOUT_RE.match(normalize(text)))
@@ -1767,6 +1783,8 @@ def _understand(
         not robot
         and any(_OTHER_BUSINESS_RE.match(normalize(sentence)) for sentence in sentences[:2])
     )
+    if not other_business and not robot and "?" in text and sentences:
+        other_business = bool(_OTHER_BUSINESS_NAMED_RE.fullmatch(normalize(sentences[0])))
     repeat = bool(_REPEAT_RE.search(low)) and len(low.split()) <= 12
     line_check = bool(low) and not _LINE_CHECK_RE.sub(" ", low).strip()
     hold = bool(_HOLD_RE.search(low)) and len(low.split()) <= 14
@@ -1985,6 +2003,18 @@ def _understand(
         # "Okay, then could she come to the Austin one for a LASIK consultation?" after the
         # LASIK answer: a visit asked for, not the same question again
         question, answer, more = False, None, ()
+    if (
+        question
+        and answer is None
+        and question_kind is None
+        and reason
+        and "?" in text
+        and _NEED_RE.search(asked_part(text))
+        and not asks_in_words(asked_part(text))
+    ):
+        # "I need new glasses, so first the exam for the eyes, no?": a need with a rising
+        # voice asks for the visit
+        question = False
     if question and not emergency:
         # A question is not a reason, an insurance plan or a day (unless it names one).
         if question_kind != "availability" and not _booking_words(low):
@@ -2048,7 +2078,8 @@ def _understand(
         time = None
     wrong_number = _is_wrong_number(low)
     if wrong_number and not book:
-        reason = None  # "Oh, it's the eye doctor? Shoot, I dialed the wrong number."
+        # "Oh, it's the eye doctor? Shoot, I dialed the wrong number.": nothing asked or wanted
+        reason, question, question_kind, answer, more = None, False, None, None, ()
     said_yes_no = yes_no(text)
     if (done or said_yes_no is not None) and reason and expect == "reason":
         # "No, that's all" answers the question; it is not a reason.

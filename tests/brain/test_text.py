@@ -1,0 +1,27 @@
+"""The text helpers every understanding module shares."""
+
+from __future__ import annotations
+
+import pytest
+
+from switchboard.brain.text import fold_accents, normalize, tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "normalized"),
+    [
+        ("Sí, is correct.", "si is correct"),
+        ("Perdón, mañana", "perdon manana"),
+        ("José Peña", "jose pena"),
+        ("It’s Dr. O’Brien!", "it's dr o'brien"),
+    ],
+)
+def test_normalize_folds_accents_and_keeps_apostrophes(text, normalized):
+    assert normalize(text) == normalized
+
+
+def test_folding_keeps_positions_so_tokens_slice_the_original():
+    text = "José Peña, mañana por la tarde"
+    assert len(fold_accents(text)) == len(text)
+    assert [text[t.start : t.end] for t in tokens(text)][:3] == ["José", "Peña", "mañana"]
+    assert [t.word for t in tokens(text)][:3] == ["jose", "pena", "manana"]
