@@ -14,6 +14,9 @@ from switchboard.brain.text import fold_accents, normalize, tokens
         ("Perdón, mañana", "perdon manana"),
         ("José Peña", "jose pena"),
         ("It’s Dr. O’Brien!", "it's dr o'brien"),
+        # a transcript's contractions without apostrophes, and a dropped "g"
+        ("its rosa thats all im good", "it's rosa that's all i'm good"),
+        ("Nothin' else, I'm fixin' to go", "nothing else i'm fixing to go"),
     ],
 )
 def test_normalize_folds_accents_and_keeps_apostrophes(text, normalized):

@@ -36,6 +36,8 @@ PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
         # a restatement with more after its comma
         ("Jon Reyes. Well, Jonathan. Jonathan Reyes, that's what's on my insurance card.", True,
          "Jonathan", "Reyes"),
+        # a transcript without apostrophes ("its", "thats")
+        ("its rosa dominguez", True, "Rosa", "Dominguez"),
         # whose appointment it is
         ("I need to cancel tomorrow at Round Rock. It's under Beth Sorensen.", False, "Beth",
          "Sorensen"),
@@ -321,6 +323,10 @@ def test_insurance(text, expecting, value):
         ("Next Tuesday afternoon if possible.", True, "Next Tuesday afternoon"),
         ("Any weekday morning works.", True, "Any weekday morning"),
         ("Monday at ten in the morning.", True, "Monday at 10 in the morning"),
+        # a day the caller is busy is not offered; "Thursday's best" is Thursday
+        ("Thursday's best for me. I got dominoes on Wednesdays.", True, "Thursday"),
+        ("Tuesday. I work Mondays.", True, "Tuesday"),
+        ("Monday. I have Tuesdays off too.", True, "Monday, Tuesdays"),
         # a day of the month after its month keeps its day
         ("Thursday, December third, if there's anything.", True, "Thursday, December third"),
         ("I'd like to come in January second", False, "January second"),
@@ -1006,6 +1012,15 @@ def test_wrong_number(text, wrong):
         ("Okay, then could she come to the Austin one for a LASIK consultation?", None,
          "reason", "a LASIK consultation"),
         ("Oh, it's the eye doctor? Shoot, I dialed the wrong number.", None, "reason", None),
+        # a transcript without apostrophes, a dropped "g", "like" before what is asked
+        ("ok cool thats all i wanted to know thanks", "anything_else", "done", True),
+        ("That's right. Nothin' else, thank ya.", "anything_else", "done", True),
+        ("yeah hi i have an appointment coming up and i wanted to know like what i should bring "
+         "with me", None, "question", True),
+        ("Hi, I've got an eye exam coming up. How long does it usually take?", None, "book",
+         False),
+        ("Well, howdy. I need to get in for an eye exam.", None, "book", True),
+        ("Yes, actually. Is Dr. Chen at that location?", "anything_else", "question", True),
         # second-language English: "is" for "it is", "sí", accents, a need with "no?"
         ("Yes, is my number. No, nothing more, thank you.", "anything_else", "question", False),
         ("Yes, is my number. No, nothing more, thank you.", "anything_else", "done", True),

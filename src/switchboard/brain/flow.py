@@ -699,7 +699,7 @@ def _step(
         text = f"{phrases.line_check} {state.prompt}" if state.prompt else phrases.line_check
         return state, _reply(profile, text, state.expect)
     just_read_back = state.phone_stated
-    low = u.text.lower()
+    low = normalize(u.text)  # "Nothin' else" is "nothing else"
     if just_read_back and not u.phone and _number_wrong(low):
         # "That's not my number": not confirmed; ask for the right one.
         state = _settle(replace(state, phone_stated=False, not_understood=0, expect="phone"))

@@ -221,7 +221,8 @@ def asks_in_words(text: str) -> bool:
 _INFO_REQUEST_RE = re.compile(
     r"\b(?:i|we) (?:just |only )?(?:want|wanted|need|needed|would like|'d like|was hoping|"
     r"am trying|i'm trying) to (?:double check|check|confirm|verify|know|ask|find out|"
-    r"make sure)(?: on| about)? (?:the (?:address|hours|location|directions|parking)|your|"
+    r"make sure)(?: on| about)? (?:like |um |uh |you know )?(?:the (?:address|hours|location|"
+    r"directions|parking)|your|"
     r"if|whether|what|when|where|how|which|who|about)\b"
     # a recognizer's version: "i just want to campbell check need address"
     r"|\b(?:want|wanted|need|needed) to (?:[a-z']+ ){1,3}(?:address|hours|directions)\b"
@@ -475,7 +476,11 @@ def answer_question(
     """
     low = normalize(text)
     office = profile.office(office_id) if office_id else None
+    surnames = {normalize(p.name).split()[-1] for p in profile.providers}
+    doctor_named = bool(surnames & set(asked_part(text).split()))
     for fact, pattern in (("hours", _HOURS_RE), ("address", _ADDRESS_RE), ("phone", _PHONE_RE)):
+        if fact == "address" and doctor_named:
+            continue  # "Is Dr. Chen at that location?" asks where the doctor works
         if pattern.search(low) and not (fact == "phone" and re.search(r"\bmy number\b", low)):
             if office is None:
                 return Answer("", fact, needs_office=True)

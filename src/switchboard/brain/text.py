@@ -43,13 +43,38 @@ def fold_accents(text: str) -> str:
     return "".join(_folded_char(c) for c in text)
 
 
+#: Contractions a transcript may write without their apostrophe ("its rosa dominguez",
+#: "thats all"), restored so one spelling serves; left out are those that are words of their
+#: own ("ill", "id", "were", "lets", "wed", "hell", "shell", "well").
+_BARE_CONTRACTIONS = {
+    bare: full
+    for full in """it's that's what's there's here's where's who's how's i'm i've you're
+    you've we're we've they're they've don't doesn't didn't can't couldn't won't wouldn't
+    shouldn't isn't aren't wasn't weren't haven't hasn't y'all""".split()
+    for bare in [full.replace("'", "")]
+}
+#: ... and a dropped "g" ("nothin' else", "I'm fixin' to"), written either way.
+_BARE_CONTRACTIONS.update(
+    {
+        word[:-1]: word
+        for word in """nothing something anything fixing going doing looking coming trying
+        wondering calling thinking hoping getting working driving wanting""".split()
+    }
+)
+_BARE_CONTRACTION_RE = re.compile(r"\b(?:" + "|".join(_BARE_CONTRACTIONS) + r")\b")
+
+
+def _with_apostrophes(low: str) -> str:
+    return _BARE_CONTRACTION_RE.sub(lambda m: _BARE_CONTRACTIONS[m.group(0)], low)
+
+
 def normalize(text: str) -> str:
-    """Lowercase, fold accents, unify apostrophes, replace punctuation (but not apostrophes)
-    by spaces."""
+    """Lowercase, fold accents, unify apostrophes (and restore the ones a transcript left out:
+    "thats" → "that's"), replace punctuation (but not apostrophes) by spaces."""
     low = fold_accents(text).translate(_APOSTROPHES).lower()
     low = re.sub(r"[^a-z0-9'+ ]+", " ", low)
     low = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", low)
-    return re.sub(r"\s+", " ", low).strip()
+    return _with_apostrophes(re.sub(r"\s+", " ", low).strip())
 
 
 def words(text: str) -> list[str]:
@@ -73,7 +98,7 @@ def tokens(text: str) -> list[Token]:
     for match in re.finditer(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*", text):
         word = match.group(0).lower().replace("-", " ")
         for part in word.split():
-            out.append(Token(part, match.start(), match.end()))
+            out.append(Token(_BARE_CONTRACTIONS.get(part, part), match.start(), match.end()))
     return out
 
 

@@ -299,6 +299,7 @@ _BOOK_RE = re.compile(
     r"doctor|see someone|checkup|"
     rf"{_SEE_PATIENT}|check up|get my eyes checked|make an|set up a|request|"
     r"get (?:her|him|me|them|my (?:son|daughter|husband|wife|mom|dad|mother|father)) in|"
+    r"get in (?:for|to see|soon|this|next|today|tomorrow)|"
     r"take a look|look at (?:it|them|my|her|his)|get (?:it|them|my eyes?|her eyes?|his eyes?) "
     r"(?:looked at|checked out)|get (?:it|them|my eyes?|her eyes?|his eyes?) "
     r"checked|set (?:that|it|this|one|something) up|get (?:that|it|one) (?:set up|scheduled|"
@@ -318,6 +319,8 @@ _EXISTING_APPT_RE = re.compile(
     # "I'm taking my mom to her eye exam with you guys"
     r"(?:taking|bringing|driving) (?:my|her|his|our) [a-z]+ (?:in )?(?:to|for) (?:her|his|their|"
     r"my|the) (?:[a-z]+ )?(?:exam|appointment|appt|visit|checkup|check up)|"
+    # "I've got an eye exam coming up"
+    r"(?:exam|appointment|appt|visit|checkup|check up) (?:coming up|scheduled|already)|"
     # "my dad's coming in to see you for the first time next week"
     r"(?:[a-z]+'s|he's|she's|i'm|we're|[a-z]+ is) (?:coming|going) in (?:to see [a-z. ]+? )?"
     r"(?:for (?:the|her|his|my|our) first time )?(?:next|tomorrow|this|on|later|monday|tuesday|"
@@ -706,8 +709,8 @@ def _is_clock_word(word: str) -> bool:
 
 def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
     w = tok.word
-    if w in _TIME_CORE:
-        return True
+    if w in _TIME_CORE or (w.endswith("'s") and w[:-2] in _TIME_CORE):
+        return True  # "Thursday's best for me"
     if w in ("week", "weeks") and prev in ("next", "this", "following", "two", "three", "a"):
         return True
     if w == "week" and prev == "the" and nxt in ("after", "of"):
@@ -891,8 +894,10 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
     elif expecting:
         # The answer to "what day and time?" may hold more than one piece, with words
         # between them that join nothing ("Mornings, anytime next week" heard as "mornings in
-        # eight i'm next week"): each piece is the caller's, so all of them are kept.
-        chosen = clusters[:3]
+        # eight i'm next week"): each piece is the caller's, so all of them are kept (but
+        # not a day the caller says they are busy: "I got dominoes on Wednesdays").
+        free = [c for c in clusters if not _busy_clause(text, toks[c[0]].start)]
+        chosen = (free or clusters)[:3]
     floor = 0 if greeting is None else greeting + 1
     pieces = [
         (toks[start].start, _time_words(text, toks, start, end, floor)) for start, end in chosen
@@ -1128,7 +1133,30 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
     ruled_out = _RULED_OUT_AFTER_RE.match(" ".join(words[end + 1 : end + 6]))
     if ruled_out and not re.search(r"[,.!?;]", text[toks[end].end : toks[end + 1].start]):
         end += len(ruled_out.group(0).split())
-    return clock_digits(text[toks[start].start : toks[end].end])
+    said = clock_digits(text[toks[start].start : toks[end].end])
+    return _WEEKDAY_IS_RE.sub(r"\1", said)  # "Thursday's best for me": Thursday
+
+
+_WEEKDAY_IS_RE = re.compile(r"\b((?:mon|tues|wednes|thurs|fri|satur|sun)day)'s\b", re.IGNORECASE)
+#: A sentence telling what the caller does on a day ("I got dominoes on Wednesdays", "I work
+#: Mondays"): beside another day offered, the day it names is not the one wanted.
+_BUSY_ON_RE = re.compile(
+    r"\b(?:i|we|he|she)(?:'ve)? (?:got|have|has|work|works|watch|babysit|play|go to|take|teach|"
+    r"coach|volunteer)\b"
+)
+_FREE_ON_RE = re.compile(
+    r"\b(?:off|free|available|open|prefer|better|best|good|great|works|can|could|like|"
+    r"want|need)\b"
+)
+
+
+def _busy_clause(text: str, at: int) -> bool:
+    """Whether the clause of ``text`` around position ``at`` tells what the caller is busy
+    with ("I got dominoes on Wednesdays")."""
+    start = max(text.rfind(mark, 0, at) for mark in ".!?;,") + 1
+    ends = [i for i in (text.find(mark, at) for mark in ".!?;,") if i >= 0]
+    sentence = normalize(text[start : min(ends) if ends else len(text)])
+    return bool(_BUSY_ON_RE.search(sentence)) and not _FREE_ON_RE.search(sentence)
 
 
 #: Words after a day that rule it out: "Fridays are hard for me", "Monday doesn't work".
@@ -1217,7 +1245,7 @@ _LEAD_IN = re.compile(
     # "make her an appointment for …": the person it is for is no part of the reason
     r"(?:(?:(?:make|book|schedule|set up|get) (?:her|him|them|me|us)"
     r"(?= (?:an? |the )?(?:appointment|appt|visit)\b)|"
-    rf"make|book|schedule|set up|get|have|request|{_COME_TO}|come(?: in| by)?|be seen|"
+    rf"make|book|schedule|set up|get in|get|have|request|{_COME_TO}|come(?: in| by)?|be seen|"
     r"see someone|"
     r"see a doctor|see the doctor|see (?:dr\.?|doctor) [a-z'-]+)\b\s*)?"
     r"(?:(?:(?:an?|the|some)\s+)?(?:appointment|appt|visit)\b\s*)?"
