@@ -238,6 +238,10 @@ def test_digits_and_readback():
         ("Boston", None),
         ("I will come round tomorrow", None),
         ("I'd like an eye exam", None),
+        # an office said after "not" is meant nowhere in the answer (as heard on a call)
+        ("kendall no wait sorry not kendall the gables coral gables kendall what are all blue one",
+         "coral-gables"),
+        ("not kendall", None),
     ],
 )
 def test_offices(text, office_id):
@@ -760,6 +764,9 @@ def test_a_plan_is_not_a_last_name_and_a_name_beside_a_plan_stays():
         ("how long will the appointment last", 4),
         ("Do you sell glasses?", 5),
         ("can I buy frames there", 5),
+        # a son or daughter asked about as a patient is about children; named only, nothing
+        ("Do you see my son? He's five.", 2),
+        ("is this daughter patel office", None),
         ("And can she get her new glasses right there, or do we have to go somewhere else?", 5),
         ("can I order contacts there?", 5),
         ("How much does an eye exam cost?", None),
@@ -1021,6 +1028,21 @@ def test_wrong_number(text, wrong):
          False),
         ("Well, howdy. I need to get in for an eye exam.", None, "book", True),
         ("Yes, actually. Is Dr. Chen at that location?", "anything_else", "question", True),
+        # as the embedded recognizer heard callers on an audio run (no punctuation)
+        ("why a bump my daughter just got into the fire with the softball and practice it's "
+         "really swollen", None, "question", False),  # "Hi, um, …"
+        ("hi is this daughter patel schedule office i need to michael evening", None, "answer",
+         None),  # "my daughter" asks nothing about children
+        ("i have an appointment over at the coral gables office next week can i just one two two "
+         "campbell check the address", None, "question", True),
+        ("like which your office tuesday is close tuesday to doral in what's the address", None,
+         "question", True),
+        ("to would about georgetown is there one eye care", "anything_else", "question", True),
+        ("and kimchi get her glasses made her do or do we have to go somewhere else",
+         "anything_else", "question", True),
+        ("my daughter woke up with her eye red and crusty it's not an emergency but can't "
+         "somebody see her", None, "emergency", False),
+        ("sorry bro number my bad have a good day by", None, "wrong_number", True),
         # second-language English: "is" for "it is", "sí", accents, a need with "no?"
         ("Yes, is my number. No, nothing more, thank you.", "anything_else", "question", False),
         ("Yes, is my number. No, nothing more, thank you.", "anything_else", "done", True),

@@ -40,8 +40,6 @@ _SYNONYMS = {
     "kid": "child",
     "kids": "child",
     "children": "child",
-    "son": "child",
-    "daughter": "child",
     "toddler": "child",
     "baby": "child",
     "pediatric": "child",
@@ -69,7 +67,10 @@ _QUESTION_START = re.compile(
     r"your|my|our|y'all|someone|somebody|anyone|anybody|this|that|these|those)|"
     # "can a child …?", but "Have a good one." wishes, it asks nothing
     r"(?:can|could|would|will|may|should)\s+(?:a|an)|"
-    r"where's|how|how's|which|who|who's|why|i was wondering|i wonder|can you tell me|"
+    # ("why a bump …" is a recognizer's "Hi, um …": "why" asks with a verb after it)
+    r"where's|how|how's|which|who|who's|why (?=is|are|do|does|did|can|can't|won't|would|"
+    r"should|not|isn't|aren't|don't|doesn't|didn't|was|were)|i was wondering|i wonder|"
+    r"can you tell me|"
     r"could you tell me|tell me|i have a question|quick question|i had a question)\b"
 )
 # A phone recognizer adds stray words before a question ("like do you have parking"); after up
@@ -234,8 +235,12 @@ _QUESTION_INSIDE_RE = re.compile(
     r"\b(?:where do i|where can i|where should i|what time do you|what time does|how late|"
     r"how long does|how much does|how much is|do you have|do you take|do you accept|"
     r"do you guys|do you see|do you sell|do you offer|are you open|is there parking|"
-    r"you (?:guys )?(?:sell|carry))"
-    r"(?: [a-z']+)+"
+    r"you (?:guys )?(?:sell|carry)|what's the (?:address|phone number|number)|"
+    # "to would about georgetown is there one eye care" ("What about Georgetown, is there one
+    # up there?"), "… or do we have to go somewhere else"
+    r"is there (?:one|an office|a location|an? [a-z]+ office)|do we have to|do i have to|"
+    r"(?:check|double check) (?:the|your) (?:address|hours|location|directions|parking))"
+    r"(?: [a-z']+)*"
 )
 _WANTS_BEFORE_RE = re.compile(r"\b(?:i need|i want|i'd like|i would like|looking for|book)\b")
 
@@ -270,6 +275,12 @@ def _terms(text: str) -> list[str]:
         # "last week", "my last visit": the past, not how long something lasts
         and not (w == "last" and i + 1 < len(words) and words[i + 1] in _LAST_OF)
     ]
+    if "child" not in terms and any(
+        w in ("son", "sons", "daughter", "daughters", "grandson", "granddaughter")
+        and any(v in _SEE_CHILD for v in words[max(0, i - 3) : i])
+        for i, w in enumerate(words)
+    ):
+        terms.append("child")  # "do you see my son?" asks about children; "my son" alone not
     if "sell" not in terms and any(
         w in _EYEWEAR and any(v in _GET_EYEWEAR for v in words[max(0, i - 3) : i])
         for i, w in enumerate(words)
@@ -278,6 +289,7 @@ def _terms(text: str) -> list[str]:
     return terms
 
 
+_SEE_CHILD = frozenset("see sees seeing treat examine check take".split())
 _EYEWEAR = frozenset("glasses eyeglasses lenses frames contacts".split())
 _GET_EYEWEAR = frozenset("get order pick".split())
 

@@ -100,9 +100,19 @@ def match_office(
         if best is None or match.score > best.score:
             best = match
 
+    # "not Kendall, the Gables … Kendall was our old one": an office said after "not" is not
+    # meant anywhere in the answer
+    ruled_out = {
+        office.id
+        for office in profile.offices
+        for place in office.place_names()
+        for start, window in _windows(words, len(normalize(place).split()))
+        if window == normalize(place).split() and _negated(words, start)
+    }
+
     def consider_exact(match: OfficeMatch, start: int, size: int) -> None:
         nonlocal exact
-        if _negated(words, start) or _said_as_past(words, start + size):
+        if match.office_id in ruled_out or _said_as_past(words, start + size):
             return
         rank = (start + size, size)  # ends latest; of two ending together, the longer
         if exact is None or rank > exact[0]:

@@ -588,6 +588,12 @@ _FEELS_LIKE_RE = re.compile(
 )
 
 
+_CANT_SOMEBODY_SEE_RE = re.compile(
+    r"\b(?:can't|cannot|couldn't|could not|can not) (?:somebody|someone|anybody|anyone|you|you "
+    r"guys|they|the doctor|a doctor|y'all) (?:see|look at|check)\b"
+)
+
+
 def _has_phrase(low: str, phrase: str) -> bool:
     return re.search(rf"(?<![a-z']){re.escape(phrase)}(?![a-z'])", low) is not None
 
@@ -599,6 +605,8 @@ def is_emergency(profile: BusinessProfile, text: str) -> bool:
     low = _VISIT_EYE_RE.sub("", low)
     # "It feels like there's something in my eye": a feeling (dry eye's grit), not an object
     low = _FEELS_LIKE_RE.sub(" ", low)
+    # "can't somebody see her soon?" asks for a visit; nobody lost their sight
+    low = _CANT_SOMEBODY_SEE_RE.sub(" ", low)
     # "I had an eye injury back in high school, it healed fine": a sentence about long ago
     if _LONG_AGO_RE.search(low):
         clauses = re.split(_CLAUSE_TURN, text)
@@ -1501,14 +1509,22 @@ _ANSWER_KINDS = frozenset(
 _NAME_KINDS = frozenset({"name", "last_name", "spelling"})
 
 
+_SIGN_OFF_RE = re.compile(
+    r"\b(?:my bad|have a (?:good|nice|great|blessed) (?:day|one|night|evening)|thanks|thank you|"
+    r"goodbye|bye bye|bye|by)\b"
+)
+
+
 def _is_wrong_number(low: str) -> bool:
     """ "Oh, sorry, wrong number", also as a recognizer writes it ("sorry bro number by")."""
     if _WRONG_NUMBER_RE.search(low):
         return True
     sorry = _SORRY_NUMBER_RE.match(low)
+    # "sorry bro number my bad have a good day by": the goodbye after it adds nothing
+    said = _SIGN_OFF_RE.sub(" ", low)
     return bool(
         sorry
-        and len(low.split()) <= 6
+        and len(said.split()) <= 6
         and sorry.group(1) not in _NUMBER_OWNERS
         and not extract_phone(low)
     )
