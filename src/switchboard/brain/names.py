@@ -126,7 +126,7 @@ def spelled_word(text: str) -> str | None:
     # "Katherine is with a K. K A T H E R I N E": the letter named first is not spelled twice
     low = re.sub(r"(?<!\b[a-z] )\b(?:with )?an? ([a-z])[.,]?\s+(?=\1\b)", "", text.lower())
     # "P as in Peter, R, U, I, T, T": the word names the letter before it
-    low = re.sub(r"\b([a-z])[.,]? (?:as in|like|for) [a-z']+\b", r"\1", low)
+    low = re.sub(r"\b([a-z])[.,]? (?:as in|for) [a-z']+\b", r"\1", low)
     best = None
     for match in _SPELLED_RE.finditer(low):
         letters = re.sub(r"[^a-z]", "", match.group(0))

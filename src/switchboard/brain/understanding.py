@@ -158,6 +158,8 @@ _IDENTITY_WORDS_RE = re.compile(
 _IDENTITY_NOT_RE = re.compile(
     r"\b(?:that|which|who|where|when|does|do|open|have|has|take|takes|accept|near|in|on)\b"
 )
+
+
 def _names_another_doctor(profile: BusinessProfile, low: str) -> bool:
     """Whether ``low`` names a doctor ("dr patel's office") who is none of the profile's."""
     named = re.search(r"\b(?:dr|doctor) ([a-z'-]+?)(?:'s)?\b", low)
@@ -167,8 +169,11 @@ def _names_another_doctor(profile: BusinessProfile, low: str) -> bool:
     return named.group(1).removesuffix("'s") not in ours
 
 
-_GREETING_WORDS_RE = re.compile(r"(?:(?:hello|hi|hey|yes|yeah|um|uh|oh|good morning|"
-    r"good afternoon|good evening)\s*)*")
+#: A sentence of greeting words only ("Hello?", "Hi."), passed over to find the first that says
+#: something.
+_GREETING_WORDS_RE = re.compile(
+    r"(?:(?:hello|hi|hey|yes|yeah|um|uh|oh|good morning|good afternoon|good evening)\s*)*"
+)
 #: "Is this Sunshine Pediatrics?": the caller asks for another kind of business (a wrong
 #: number, most likely).
 _OTHER_BUSINESS_RE = re.compile(
@@ -1819,16 +1824,15 @@ def _understand(
     opening = normalize(sentences[0]) if sentences else low
     identity = not robot and _is_identity_check(profile, opening)
     said_more = len(sentences) > 1
-    if identity and _names_another_doctor(profile, opening):
-        identity, other_business = False, True  # "Hi, is this Dr. Patel's office?"
-    else:
-        other_business = False
-    other_business = other_business or (
-        not robot
-        and any(_OTHER_BUSINESS_RE.match(normalize(sentence)) for sentence in sentences[:2])
+    # "Is this Sunshine Pediatrics?", "Hi, is this Dr. Patel's office?", "Hello, Farmacia
+    # Navarro?": another business asked for
+    other_business = not robot and (
+        (identity and _names_another_doctor(profile, opening))
+        or any(_OTHER_BUSINESS_RE.match(normalize(sentence)) for sentence in sentences[:2])
+        or ("?" in text and bool(sentences) and bool(_OTHER_BUSINESS_NAMED_RE.fullmatch(opening)))
     )
-    if not other_business and not robot and "?" in text and sentences:
-        other_business = bool(_OTHER_BUSINESS_NAMED_RE.fullmatch(normalize(sentences[0])))
+    if other_business:
+        identity = False
     repeat = bool(_REPEAT_RE.search(low)) and len(low.split()) <= 12
     line_check = bool(low) and not _LINE_CHECK_RE.sub(" ", low).strip()
     hold = bool(_HOLD_RE.search(low)) and len(low.split()) <= 14
