@@ -311,6 +311,19 @@ def test_asking_for_another_business_hears_where_they_are_and_nothing_is_kept():
     assert state.ended and state.outcome == "no_request"
 
 
+def test_a_first_name_spelled_again_at_the_plan_question_is_fixed_and_the_plan_asked_again():
+    state, replies = play_flow(
+        [
+            "I'm due for an eye exam.",
+            "Pinecrest.",
+            "Sean Murphy.",
+            "Oh, sorry, it's not the usual spelling. Shawn, S H A W N.",
+        ]
+    )
+    assert state.request.first_name == "Shawn"
+    assert replies[-1].expect == "insurance"
+
+
 def test_asked_to_say_it_again_the_agent_repeats_its_last_reply_word_for_word():
     state, replies = play_flow(["I'd like an eye exam.", "Sorry, could you say that again?"])
     assert replies[-1].text == replies[-2].text and replies[-1].expect == "office"

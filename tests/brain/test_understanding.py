@@ -38,6 +38,7 @@ PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
          "Jonathan", "Reyes"),
         # a transcript without apostrophes ("its", "thats")
         ("its rosa dominguez", True, "Rosa", "Dominguez"),
+        ("its uh angela morales", True, "Angela", "Morales"),  # a filler after the cue
         # whose appointment it is
         ("I need to cancel tomorrow at Round Rock. It's under Beth Sorensen.", False, "Beth",
          "Sorensen"),
@@ -330,6 +331,9 @@ def test_insurance(text, expecting, value):
         # a day the caller is busy is not offered; "Thursday's best" is Thursday
         ("Thursday's best for me. I got dominoes on Wednesdays.", True, "Thursday"),
         ("Tuesday. I work Mondays.", True, "Tuesday"),
+        # after a correction, the day it rules out is not the one meant
+        ("Friday. No, scratch that, Fridays are bad. Thursday, any time.", True,
+         "Thursday, any time"),
         ("Monday. I have Tuesdays off too.", True, "Monday, Tuesdays"),
         # a day of the month after its month keeps its day
         ("Thursday, December third, if there's anything.", True, "Thursday, December third"),
@@ -562,6 +566,10 @@ def test_fillers(text, filler):
         ("nope", False),
         ("no thanks", False),
         ("Kendall", None),
+        # "no, yeah" brushes a doubt aside; "yeah, no" declines
+        ("No, yeah, that's right.", True),
+        ("Yeah, no, that's all.", True),
+        ("Sí, that's it", True),
     ],
 )
 def test_yes_no(text, answer):
@@ -1028,6 +1036,20 @@ def test_wrong_number(text, wrong):
          False),
         ("Well, howdy. I need to get in for an eye exam.", None, "book", True),
         ("Yes, actually. Is Dr. Chen at that location?", "anything_else", "question", True),
+        # corrections said late: whose visit it is, the plan, the day after the recap
+        ("Oh, wait, it's not for me, sorry. It's for my son, Mateo Mendez. He's six.",
+         "insurance", "name", PersonName("Mateo", "Mendez")),
+        ("Yes, that's right. Oh, one more thing, the insurance. It's actually my wife's plan, "
+         "Spectera, not Davis Vision.", "anything_else", "reason", None),
+        ("Right, that's my number. Actually, can we change the day? Make it Wednesday the "
+         "second instead.", "anything_else", "change", False),
+        ("Right, that's my number. Actually, can we change the day? Make it Wednesday the "
+         "second instead.", "anything_else", "time", "Wednesday the second"),
+        ("Also I need to reschedule my wife's appointment on Friday to Monday", "anything_else",
+         "change", True),
+        ("Hmm, Kendall then, I guess.", "name", "name", None),
+        ("Oh, wait, Round Rock? Nah, I'm downtown all week for work, let's do the downtown "
+         "Austin one instead.", "name", "name", None),
         # as the embedded recognizer heard callers on an audio run (no punctuation)
         ("why a bump my daughter just got into the fire with the softball and practice it's "
          "really swollen", None, "question", False),  # "Hi, um, …"
@@ -1043,6 +1065,8 @@ def test_wrong_number(text, wrong):
         ("my daughter woke up with her eye red and crusty it's not an emergency but can't "
          "somebody see her", None, "emergency", False),
         ("sorry bro number my bad have a good day by", None, "wrong_number", True),
+        ("hi i have an appointment next week and um what do i what do i need to bring with me",
+         None, "question", True),
         # second-language English: "is" for "it is", "sí", accents, a need with "no?"
         ("Yes, is my number. No, nothing more, thank you.", "anything_else", "question", False),
         ("Yes, is my number. No, nothing more, thank you.", "anything_else", "done", True),

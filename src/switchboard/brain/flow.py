@@ -32,7 +32,7 @@ from switchboard.brain.replies import (
     safe_caller_words,
     unforbidden,
 )
-from switchboard.brain.text import fuzzy_score, normalize
+from switchboard.brain.text import consonant_key, fuzzy_score, normalize
 from switchboard.brain.understanding import Understanding, is_emergency, understand
 from switchboard.common_names import is_common_first_name, is_common_surname
 from switchboard.postcall.dates import resolve_date
@@ -436,7 +436,11 @@ def _respelled_name(req: CallRequest, u: Understanding) -> dict[str, str] | None
     if not u.spelled or u.name or u.last_name:
         return None
     scores = {
-        part: fuzzy_score(u.spelled.lower(), value.lower())
+        # "Shawn, S H A W N" for the "Sean" heard: spelled otherwise, it sounds the same
+        part: max(
+            fuzzy_score(u.spelled.lower(), value.lower()),
+            _RESPELL_MIN_SCORE if consonant_key(u.spelled) == consonant_key(value) else 0.0,
+        )
         for part, value in (("first_name", req.first_name), ("last_name", req.last_name))
         if value and value.lower() != u.spelled.lower()
     }
@@ -868,6 +872,10 @@ def _step(
         return _ask(profile, _settle(state), phrases.message_noted)
 
     state, acks, changed = _apply_facts(profile, state, u)
+    if changed and state.expect == "insurance" and not state.request.insurance:
+        # "Oh, sorry, it's not the usual spelling. Shawn, S H A W N." to the plan question:
+        # the name is fixed and the plan is still to be asked
+        state = replace(state, insurance_asked=False)
     answer_text = ""
     handled_question = False
     if u.question:

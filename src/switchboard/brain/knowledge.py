@@ -239,6 +239,8 @@ _QUESTION_INSIDE_RE = re.compile(
     # "to would about georgetown is there one eye care" ("What about Georgetown, is there one
     # up there?"), "… or do we have to go somewhere else"
     r"is there (?:one|an office|a location|an? [a-z]+ office)|do we have to|do i have to|"
+    # "… next week and um what do i what do i need to bring with me"
+    r"what (?:do|should|does) (?:i|we|she|he) (?:need to )?bring|"
     r"(?:check|double check) (?:the|your) (?:address|hours|location|directions|parking))"
     r"(?: [a-z']+)*"
 )

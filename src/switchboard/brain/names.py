@@ -24,6 +24,7 @@ NOT_NAME = frozenset(
     """
     a an the and or but so if then than that that's this these those it it's its is are was were
     be been being am i i'm i'd i'll i've me my mine you your you're we we're our us he she his her
+    he's she's they're
     him they them their there here what who whom whose which when where why how yes yeah yep no
     nope not nah ok okay alright sure please thanks thank hi hello hey um uh hmm mm er ah oh well
     just like want wanted need needed would could should can can't will won't do does did don't
@@ -62,7 +63,8 @@ TRAILING_NOISE = frozenset("you to a the uh um and it so oh of in".split())
 _AFTER_FULL_NAME = TRAILING_NOISE | frozenset("here please thanks thank me".split())
 # Not a surname even in a two-word answer to the name question.
 _NOT_SURNAME = TRAILING_NOISE | frozenset(
-    "please thanks thank yes yeah yep no nope okay ok sure here there is".split()
+    "please thanks thank yes yeah yep no nope okay ok sure here there is then now too also "
+    "instead actually maybe".split()
 )
 
 #: "It's under Beth Sorensen", "under the name Maria Lopez", "the appointment is under my
@@ -72,6 +74,10 @@ _UNDER_CUES = (
     r"(?: of)?| (?:my|her|his|our) [a-z]+'s name)?",
     r"under the name(?: of)?",
     r"in the name of",
+    # "It's not for me, sorry. It's for my son, Mateo Mendez."
+    r"(?:it's|it is|this is|that's|the appointment is|the appointment's) (?:actually )?for my "
+    r"(?:son|daughter|husband|wife|mother|father|mom|dad|child|grandson|granddaughter|"
+    r"grandmother|grandfather|brother|sister|partner)(?: named| called)?",
 )
 _UNDER_CUE_RE = re.compile(r"\b(?:" + "|".join(_UNDER_CUES) + r")\b")
 _CUES = (
@@ -99,6 +105,7 @@ _CUE_RE = re.compile(
     r"granddaughter)(?:'s name is|'s name's| is named| named)?" + r")\b"
 )
 _STRONG_CUE_RE = re.compile(r"\b(?:my name is|my name's|my name|name is|name's|the name is)\b")
+_FILLER_WORD_RE = re.compile(r"\b(?:um+|uh+|uhm|erm|er|ah|hmm+)\b[,.]?\s*", re.IGNORECASE)
 _O_PREFIX_RE = re.compile(r"\b([a-z]{2,}) oh ([a-z]{3,})\b")
 _SPELLED_RE = re.compile(r"(?<![a-z'])(?:[a-z][ .,-]+){2,}[a-z](?![a-z'])")
 
@@ -319,6 +326,8 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
         expecting: The agent just asked for the name, so a plain "Maria Gonzalez" counts.
             Without it only an explicit cue ("my name is …", "this is …") is trusted.
     """
+    # a filler between a cue and the name ("its uh angela morales") is no part of either
+    text = _FILLER_WORD_RE.sub("", text)
     low = normalize(text)
     if not low:
         return None

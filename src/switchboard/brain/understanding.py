@@ -98,6 +98,8 @@ _CORRECTION_RE = re.compile(
 def yes_no(text: str) -> bool | None:
     """True for yes, False for no, None when the caller said neither."""
     low = normalize(text).replace("-", " ")
+    if re.match(r"(?:no|nah) (?:yeah|yes|yep)\b", low):
+        return True  # "No, yeah, that's right": the "no" brushes a doubt aside
     if _YES_RE.search(low):
         return True
     if _NO_RE.search(low):
@@ -158,6 +160,26 @@ _IDENTITY_WORDS_RE = re.compile(
 _IDENTITY_NOT_RE = re.compile(
     r"\b(?:that|which|who|where|when|does|do|open|have|has|take|takes|accept|near|in|on)\b"
 )
+
+
+#: Words of a choice being made: "Kendall then, I guess", "let's do the Austin one".
+_CHOOSES_RE = re.compile(
+    r"\b(?:then|instead|i guess|let's do|let's go with|let's say|go with|works better|"
+    r"would work better|is better|i'd rather|rather)\b"
+)
+
+
+def _names_a_plan(profile: BusinessProfile, text: str, plan: str | None = None) -> bool:
+    """Whether ``text`` says ``plan`` (else any of the profile's insurance plans) by name."""
+    low = f" {normalize(text)} "
+    return any(f" {normalize(p)} " in low for p in ([plan] if plan else profile.insurance_plans))
+
+
+def _place_names(profile: BusinessProfile) -> frozenset[str]:
+    """Every office name and alias of the profile, normalized."""
+    return frozenset(
+        normalize(place) for office in profile.offices for place in office.place_names()
+    )
 
 
 def _names_another_doctor(profile: BusinessProfile, low: str) -> bool:
@@ -320,7 +342,7 @@ _BOOK_VERB_RE = re.compile(
 _EXISTING_APPT_RE = re.compile(
     r"\b(?:(?:i|we|she|he|they|my [a-z]+)(?:'ve)? (?:already )?(?:have|has|had|got) "
     r"(?:(?:an|a|my|our|her|his|their|two|both) )?(?:appointments?|appts?)|"
-    r"(?:my|our|her|his|their) (?:appointments?|appts?)|"
+    r"(?:my|our|her|his|their) (?:[a-z]+'s )?(?:appointments?|appts?)|"
     # "I'm taking my mom to her eye exam with you guys"
     r"(?:taking|bringing|driving) (?:my|her|his|our) [a-z]+ (?:in )?(?:to|for) (?:her|his|their|"
     r"my|the) (?:[a-z]+ )?(?:exam|appointment|appt|visit|checkup|check up)|"
@@ -895,6 +917,10 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         else:
             instead = next((c for c in clusters if c[1] == fix - 1), None)
     after = [c for c in clusters if fix is not None and c[0] > fix]
+    # "Friday. No, scratch that, Fridays are bad. Thursday, any time.": after the correction,
+    # the day it rules out is not the one meant
+    meant = [c for c in after if not _RULED_OUT_AFTER_RE.match(" ".join(words[c[1] + 1 :]))]
+    after = meant or after
     before = [c for c in clusters if fix is not None and c[0] < fix]
     if instead is not None:
         chosen = [instead]
@@ -1878,6 +1904,19 @@ def _understand(
     if name is not None and office is not None:
         name = _without_trailing_place(name, office.heard)
         name_words = frozenset(normalize(name.full).split())
+    if (
+        name is not None
+        and office is not None
+        and (correction or _CHOOSES_RE.search(low))
+        and (
+            normalize(name.full) in _place_names(profile)
+            or f" {normalize(name.full)} " in f" {normalize(office.heard)} "
+        )
+    ):
+        # "Hmm, Kendall. No, actually, Coconut Grove would work better", "Kendall then, I
+        # guess", "I'm downtown all week, let's do the downtown Austin one instead" at the
+        # name question: the office chosen; no one is called Kendall or Downtown here
+        name = None
     if name is not None and office is not None:
         if normalize(office.heard) in normalize(name.full):
             # "Kendall" as an answer to "your name?" is a name, unless the caller is
@@ -1952,9 +1991,13 @@ def _understand(
     reason = extract_reason(profile, after_check, expecting=expect == "reason" and not question)
     if reason and office and normalize(reason) == normalize(office.heard):
         reason = None
-    if reason and insurance is not None and insurance.matched:
-        # "The insurance is Davis Vision": the plan's own words ("vision") name no reason
-        plan_words = set(normalize(insurance.value).split())
+    if reason and (insurance is not None and insurance.matched or _names_a_plan(profile, reason)):
+        # "The insurance is Davis Vision": the plan's own words ("vision") name no reason (nor
+        # do those of a plan said beside another: "Spectera, not Davis Vision")
+        plans = [p for p in profile.insurance_plans if _names_a_plan(profile, reason, p)]
+        if insurance is not None and insurance.matched:
+            plans.append(insurance.value)
+        plan_words = {w for plan in plans for w in normalize(plan).split()}
         rest = " ".join(w for w in normalize(reason).split() if w not in plan_words)
         if not reason_is_known(profile, rest):
             reason = None
@@ -2078,6 +2121,16 @@ def _understand(
     change = bool(_CHANGE_RE.search(low)) or (
         not question and time is not None and _new_time_for_existing(low, time)
     )
+    if (
+        change
+        and expect == "anything_else"
+        and time
+        and not _EXISTING_APPT_RE.search(low)
+        and not re.search(r"\b(?:cancel|reschedul|re schedul|appointment|appt|visit)", low)
+    ):
+        # "Actually, can we change the day? Make it Wednesday the second instead." after the
+        # recap: the day of the request just made, not an appointment to move
+        change, correction = False, True
     if change and time:
         # "I have an appointment this Thursday at two and I need to reschedule it": that is
         # the visit being moved; only a day said as the new one is a preference ("… move it
