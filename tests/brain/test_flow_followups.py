@@ -324,6 +324,18 @@ def test_a_first_name_spelled_again_at_the_plan_question_is_fixed_and_the_plan_a
     assert replies[-1].expect == "insurance"
 
 
+def test_a_holiday_hours_question_is_noted_for_staff_as_the_agent_says():
+    state, replies = play_flow(
+        [
+            "Hi, what time does the office out by Pflugerville close on Fridays?",
+            "And are you open the Friday after Thanksgiving?",
+        ]
+    )
+    assert "note your question for our staff" in replies[-1].text
+    assert "Our Round Rock office is open" in replies[-1].text
+    assert state.questions == ["And are you open the Friday after Thanksgiving?"]
+
+
 def test_asked_to_say_it_again_the_agent_repeats_its_last_reply_word_for_word():
     state, replies = play_flow(["I'd like an eye exam.", "Sorry, could you say that again?"])
     assert replies[-1].text == replies[-2].text and replies[-1].expect == "office"

@@ -39,6 +39,8 @@ PROFILE = load_profile(default_profiles_dir() / "bayside-vision.yaml")
         # a transcript without apostrophes ("its", "thats")
         ("its rosa dominguez", True, "Rosa", "Dominguez"),
         ("its uh angela morales", True, "Angela", "Morales"),  # a filler after the cue
+        ("It's Jen- Jennifer Walsh.", True, "Jennifer", "Walsh"),  # a name begun again
+        ("Her name? It's Lily. Lily Tran.", True, "Lily", "Tran"),  # first, then the whole
         # whose appointment it is
         ("I need to cancel tomorrow at Round Rock. It's under Beth Sorensen.", False, "Beth",
          "Sorensen"),
@@ -334,6 +336,9 @@ def test_insurance(text, expecting, value):
         # after a correction, the day it rules out is not the one meant
         ("Friday. No, scratch that, Fridays are bad. Thursday, any time.", True,
          "Thursday, any time"),
+        ("Tuesday- no, wait, Wednesday. Wednesday morning would be, um, better.", True,
+         "Wednesday morning"),
+        ("after class around three any day", True, "after class around 3 any day"),
         ("Monday. I have Tuesdays off too.", True, "Monday, Tuesdays"),
         # a day of the month after its month keeps its day
         ("Thursday, December third, if there's anything.", True, "Thursday, December third"),
@@ -800,7 +805,7 @@ def test_the_sentence_that_asks_picks_the_answer():
     [
         ("What are your hours?", "kendall", "Saturday 9 AM to 1 PM"),
         # no holiday hours are on file: none are made up, the regular ones are said as such
-        ("Are y'all open the day after Thanksgiving?", "round-rock", "don't have holiday hours"),
+        ("Are y'all open the day after Thanksgiving?", "round-rock", "note your question"),
         ("And can she get her glasses made there too?", None, "optical shop"),
         ("Where are you located?", "austin", "600 Congress Avenue"),
         ("What's the phone number for the office?", "hialeah", "3 0 5, 5 5 5, 0 1 1 3"),
@@ -1050,6 +1055,12 @@ def test_wrong_number(text, wrong):
         ("Hmm, Kendall then, I guess.", "name", "name", None),
         ("Oh, wait, Round Rock? Nah, I'm downtown all week for work, let's do the downtown "
          "Austin one instead.", "name", "name", None),
+        ("Hi, um, is- can I talk to, uh, somebody at the front desk? Like a, a person?", None,
+         "human", True),
+        ("good morning is the kendall office open on saturdays", None, "question", True),
+        ("Okay. And how long is the wait to get in right now, roughly?", "anything_else",
+         "question_kind", "availability"),
+        ("Alright, I'll wait to hear back then. Thanks.", "anything_else", "done", True),
         # as the embedded recognizer heard callers on an audio run (no punctuation)
         ("why a bump my daughter just got into the fire with the softball and practice it's "
          "really swollen", None, "question", False),  # "Hi, um, …"

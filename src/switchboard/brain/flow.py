@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from switchboard.brain.knowledge import office_fact, service_named
+from switchboard.brain.knowledge import HOLIDAY_HOURS, office_fact, service_named
 from switchboard.brain.names import loose_name
 from switchboard.brain.numbers import spoken_digits
 from switchboard.brain.replies import (
@@ -606,6 +606,9 @@ def _handle_question(
         # "Somebody will call me, yes? To tell me the time?" about the request under way
         return replace(state, answered=state.answered + 1), phrases.follow_up
     answer = u.answer
+    if answer is not None and answer.kind == HOLIDAY_HOURS:
+        # "Are you open the Friday after Thanksgiving?": said to be noted for staff, so it is
+        state = replace(state, questions=[*state.questions, safe_caller_words(u.text.strip())])
     if answer is not None and answer.needs_office:
         # "And what's the address over there?" right after that office's hours
         office_id = (

@@ -59,7 +59,8 @@ _SYNONYMS = {
     "optical": "sell",  # "do you have an optical shop?"
 }
 _QUESTION_START = re.compile(
-    r"^(?:(?:so|and|also|um|uh|well|hi|hello|hey|ok|okay|great|then|yes|yeah|oh)\s+)*"
+    r"^(?:(?:so|and|also|um|uh|well|hi|hello|hey|ok|okay|great|then|yes|yeah|oh|good morning|"
+    r"good afternoon|good evening)\s+)*"
     r"(?:do|does|did|is|are|was|what|what's|whats|when|where|"
     # A modal starts a question only before its subject: "would you", not the recognizer's
     # "would afternoon" for "good afternoon".
@@ -102,7 +103,13 @@ _HOLIDAY_RE = re.compile(
     r"independence day|fourth of july|july 4th|veterans day|mlk day|martin luther king|"
     r"presidents day|juneteenth)\b"
 )
-_NO_HOLIDAY_HOURS = "I don't have holiday hours on file; these are the regular ones."
+_NO_HOLIDAY_HOURS = (
+    "I don't have holiday hours on file, so I'll note your question for our staff; these are "
+    "the regular ones."
+)
+#: The kind of an hours question about a holiday: the regular hours are said, and the question
+#: is kept for staff (the profile holds no holiday hours).
+HOLIDAY_HOURS = "holiday_hours"
 _PHONE_RE = re.compile(r"\b(?:phone number|number for|direct number|(?:office|their) number)\b")
 _YOU = r"(?:you|y'all|yall|you guys|you all)"
 _SERVICES_RE = re.compile(
@@ -119,6 +126,8 @@ _INSURANCE_Q_RE = re.compile(
 )
 _AVAILABILITY_RE = re.compile(
     r"\b(?:availability|available|openings?|open slots?|any slots?|anything open|"
+    # "how long is the wait to get in right now?"
+    r"how long is the wait|wait to get in|wait time|waiting list|how far out|"
     r"what(?:'s| is) the date|what day is|today's date|what date|is that a|earliest)\b"
 )
 
@@ -359,6 +368,8 @@ def classify_question(text: str) -> str | None:
 
 
 def _office_sentence(office: Office, fact: str) -> str:
+    if fact == HOLIDAY_HOURS:
+        return f"{_NO_HOLIDAY_HOURS} {_office_sentence(office, 'hours')}"
     if fact == "hours":
         return f"Our {office.name} office is open {office.hours}."
     if fact == "address":
@@ -496,14 +507,13 @@ def answer_question(
         if fact == "address" and doctor_named:
             continue  # "Is Dr. Chen at that location?" asks where the doctor works
         if pattern.search(low) and not (fact == "phone" and re.search(r"\bmy number\b", low)):
-            if office is None:
-                return Answer("", fact, needs_office=True)
-            sentence = _office_sentence(office, fact)
             if fact == "hours" and _HOLIDAY_RE.search(low):
                 # "Are y'all open the day after Thanksgiving?": no holiday hours are on file,
-                # so none are said; the regular ones are
-                sentence = f"{_NO_HOLIDAY_HOURS} {sentence}"
-            return Answer(sentence, fact)
+                # so none are said; the question is noted for staff and the regular hours said
+                fact = HOLIDAY_HOURS
+            if office is None:
+                return Answer("", fact, needs_office=True)
+            return Answer(_office_sentence(office, fact), fact)
     # "How long does an eye exam take? My son has to take off work to drive me.": the sentence
     # that asks is matched first; what is said beside it ("son") answers nothing
     faq = (faq_match(profile, asked_part(text)) if "?" in text else None) or faq_match(

@@ -159,8 +159,11 @@ def _name_words(candidate: list[str], *, strict: bool) -> list[str]:
 
 def split_name(words: list[str]) -> PersonName:
     """A name from its words, in order: first name (two words when compound) and the rest."""
-    if len(words) > 2 and words[0] == words[1]:
-        words = words[1:]  # "Folasade. Folasade Adeyemi.": the first name said, then the whole
+    begun_again = len(words[0]) >= 2 and words[1].startswith(words[0]) if len(words) > 2 else False
+    if len(words) > 2 and (words[0] == words[1] or begun_again):
+        # "Folasade. Folasade Adeyemi.": the first name said, then the whole; "Jen- Jennifer
+        # Walsh": a name begun again
+        words = words[1:]
     names = [title_name(w) for w in words]
     if len(names) == 1:
         return PersonName(names[0])
@@ -397,6 +400,8 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
         # "Tony Russo. Well, Anthony. Anthony Russo."; "Her name is Sofia, no wait, sorry,
         # that's the little one. It's Camila. Camila Restrepo."
         name = _restated_name(text) or name
+    if not name.last:
+        name = _first_then_full(text, name) or name  # "Her name? It's Lily. Lily Tran."
     stated_last = _LAST_NAME_CUE_RE.search(low)
     if stated_last and stated_last.group(1) not in NOT_NAME:
         last = title_name(stated_last.group(1))
@@ -414,6 +419,18 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
         elif spelled.lower().startswith(name.first.lower()[:2]) and not name.last:
             name = PersonName(spelled)
     return name
+
+
+def _first_then_full(text: str, name: PersonName) -> PersonName | None:
+    """The full name said in a sentence of its own after the first name alone ("It's Lily.
+    Lily Tran."), or None."""
+    for sentence in re.split(_CLAUSE_END, text):
+        words = normalize(sentence).split()
+        if len(words) == 2 and words[0] == name.first.lower():
+            found = _name_words(words, strict=True)
+            if len(found) == 2 and found[1] not in _NOT_SURNAME:
+                return split_name(found)
+    return None
 
 
 def loose_name(text: str) -> PersonName | None:

@@ -81,7 +81,8 @@ _DONE_RE = re.compile(
     r"will be all|nothing else|nothing more|i'm good|i'm all set|we're good|all good|no thanks|"
     r"no thank you|goodbye|good bye|bye|have a (?:good|nice|great) (?:day|one|night)|i'm done|"
     r"that should be it|that's about it|nope that's|no that's|nah that's|covers it|that's enough|"
-    r"that'll do|that will do)\b"
+    r"that'll do|that will do|i'll wait to hear|wait to hear back|i'll wait for (?:the|your|a) "
+    r"call|talk to you (?:then|soon|later))\b"
 )
 _ACK_ONLY_RE = re.compile(
     r"^(?:(?:ok|okay|alright|all right|great|perfect|cool|got it|sounds good|thanks|thank you|"
@@ -742,6 +743,10 @@ def _is_clock_word(word: str) -> bool:
     return word.isdigit() or word in _TIME_NUMBERS
 
 
+#: A day's routine that bounds a time: "after school", "before work", "after class".
+_ROUTINE_WORDS = frozenset("school work lunch dinner class classes church".split())
+
+
 def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
     w = tok.word
     if w in _TIME_CORE or (w.endswith("'s") and w[:-2] in _TIME_CORE):
@@ -772,7 +777,7 @@ def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
         return True
     if re.fullmatch(r"\d{1,2}:\d{2}", w) or re.fullmatch(r"\d{1,2}(?:am|pm)", w):
         return True
-    if w in ("school", "work", "lunch", "dinner") and prev in ("after", "before"):
+    if w in _ROUTINE_WORDS and prev in ("after", "before"):
         return True  # "after school", "before work"
     if w in _HOLIDAYS or (w in ("year", "year's", "years") and prev == "new"):
         return True  # "right after the holidays", "after New Year's"
@@ -863,7 +868,7 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         )
         # "before school starts" said in passing is a deadline; asked for, "after school"
         # is the time
-        and (expecting or words[i] not in ("school", "work"))
+        and (expecting or words[i] not in ("school", "work", "class"))
         # "bad over the holidays" is when something happened; "after the holidays" is a time
         and not (_is_holiday(words, i) and not _holiday_bound(words, i))
     ]
@@ -921,6 +926,10 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
     # the day it rules out is not the one meant
     meant = [c for c in after if not _RULED_OUT_AFTER_RE.match(" ".join(words[c[1] + 1 :]))]
     after = meant or after
+    while len(after) > 1 and set(words[after[0][0] : after[0][1] + 1]) <= set(
+        words[after[1][0] : after[1][1] + 1]
+    ):
+        after = after[1:]  # "no, wait, Wednesday. Wednesday morning would be better"
     before = [c for c in clusters if fix is not None and c[0] < fix]
     if instead is not None:
         chosen = [instead]
@@ -1128,7 +1137,7 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
     ):
         start -= 2  # "eight in the morning"
     if start > floor and (
-        (words[start] in ("school", "work", "lunch", "dinner") and words[start - 1] in _TIME_AFTER)
+        (words[start] in _ROUTINE_WORDS and words[start - 1] in _TIME_AFTER)
         or (words[start] in _CLOCK_MINUTES and words[start - 1] in _HOUR_NAMES)
     ):
         start -= 1  # "after school", "three thirty"
@@ -1834,7 +1843,8 @@ def _understand(
         # mangled "Wynn") or "sorry reyes are you white yes" (a spelling) are name answers.
         question = len(low.split()) >= 3 and opens_with_question(text)
     robot = bool(_ROBOT_RE.search(low) and _ROBOT_Q_RE.search(low) and not _WANT_RE.search(low))
-    human = bool(_HUMAN_RE.search(low)) and not robot
+    # "can I talk to, uh, somebody at the front desk?": the filler joins nothing
+    human = bool(_HUMAN_RE.search(re.sub(r"\b(?:um+|uh+|er|ah)\b ?", "", low))) and not robot
     consult = bool(_CONSULT_RE.search(low)) and reason_is_known(profile, text)
     if consult:
         # "I'm starting to get cataracts and I'd like to talk to someone about it": a visit
