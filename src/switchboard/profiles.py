@@ -191,6 +191,7 @@ class Phrases(_Model):
     ask_visit_reason: str = "What would you like to come in for?"
     ask_office: str = "Which of our offices, or which area, is best for you?"
     ask_office_unmatched: str = "We have offices in {offices}. Which one works best for you?"
+    offices_list: str = "We have offices in {offices}."
     ask_office_for_fact: str = "Which office would you like to know about?"
     ask_name: str = "May I have your first and last name?"
     ask_last_name: str = "Thanks, {first_name}, and what's your last name?"

@@ -336,6 +336,20 @@ def test_a_holiday_hours_question_is_noted_for_staff_as_the_agent_says():
     assert state.questions == ["And are you open the Friday after Thanksgiving?"]
 
 
+def test_asked_which_offices_there_are_the_agent_names_them_and_asks_again():
+    _, replies = play_flow(
+        ["I need to get fitted for contact lenses.", "Um, which ones do you have?"]
+    )
+    assert replies[-1].text.startswith("We have offices in Kendall, Coral Gables, Hialeah")
+    assert replies[-1].expect == "office"
+
+
+def test_a_name_said_for_the_message_is_thanked_and_the_message_asked_again():
+    state, replies = play_flow(["Need to reschedule.", "Ben Carter."])
+    assert state.request.patient_name == "Ben Carter"
+    assert replies[-1].text.startswith("Thank you, Ben.") and replies[-1].expect == "message"
+
+
 def test_asked_to_say_it_again_the_agent_repeats_its_last_reply_word_for_word():
     state, replies = play_flow(["I'd like an eye exam.", "Sorry, could you say that again?"])
     assert replies[-1].text == replies[-2].text and replies[-1].expect == "office"

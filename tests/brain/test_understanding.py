@@ -333,6 +333,7 @@ def test_insurance(text, expecting, value):
         # a day the caller is busy is not offered; "Thursday's best" is Thursday
         ("Thursday's best for me. I got dominoes on Wednesdays.", True, "Thursday"),
         ("Tuesday. I work Mondays.", True, "Tuesday"),
+        ("Monday morning's best", True, "Monday morning"),
         # after a correction, the day it rules out is not the one meant
         ("Friday. No, scratch that, Fridays are bad. Thursday, any time.", True,
          "Thursday, any time"),
@@ -462,6 +463,24 @@ def test_the_doctor_who_gives_the_office_stays_in_the_reason():
     u = understand(PROFILE, "Hi, I'd like to come in for my annual checkup with Dr. Natarajan.")
     assert u.office.office_id == "austin"
     assert u.reason == "my annual checkup with Dr. Natarajan"
+
+
+@pytest.mark.parametrize(
+    ("text", "starts", "contains"),
+    [
+        ("Hey, so I've got this little bump on my eyelid, it's been there about two weeks.",
+         "I've got this little bump", "eyelid"),
+        ("Hi, I'm having trouble driving at night. The headlights coming at me have these big "
+         "halos around them.", "I'm having trouble driving at night", "halos"),
+        ("So, I turned forty-five and suddenly I can't read a restaurant menu unless I hold it "
+         "way out. I think I need reading glasses or something.", "I turned forty-five", "menu"),
+        ("Okay great. Then I want to bring him in, he sits right up close to the TV.",
+         "he sits right up close", "TV"),
+    ],
+)
+def test_a_problem_told_in_plain_words_is_the_reason_from_where_it_starts(text, starts, contains):
+    reason = understand(PROFILE, text).reason
+    assert reason is not None and reason.startswith(starts) and contains in reason
 
 
 def test_reason_when_asked_takes_plain_statements():
@@ -777,6 +796,7 @@ def test_a_plan_is_not_a_last_name_and_a_name_beside_a_plan_stays():
         ("how long will the appointment last", 4),
         ("Do you sell glasses?", 5),
         ("can I buy frames there", 5),
+        ("How long's an eye exam take?", 4),
         # a son or daughter asked about as a patient is about children; named only, nothing
         ("Do you see my son? He's five.", 2),
         ("is this daughter patel office", None),
@@ -1061,6 +1081,17 @@ def test_wrong_number(text, wrong):
         ("Okay. And how long is the wait to get in right now, roughly?", "anything_else",
          "question_kind", "availability"),
         ("Alright, I'll wait to hear back then. Thanks.", "anything_else", "done", True),
+        # eye problems in plain words are the reason; how long they have lasted is no day
+        ("Hey, so I've got this little bump on my eyelid, it's been there about two weeks and "
+         "it's not going away.", None, "time", None),
+        ("Hi, this is gonna sound silly, but my eyelid won't stop twitching.", None, "name",
+         None),
+        ("Okay great. Then I want to bring him in, he sits right up close to the TV.",
+         "anything_else", "book", True),
+        ("Um, which ones do you have?", "office", "question_kind", "offices"),
+        ("Ben Carter.", "message", "name", PersonName("Ben", "Carter")),
+        ("Yolanda Price.", "office", "name", PersonName("Yolanda", "Price")),
+        ("Little Havana", "office", "name", None),
         # as the embedded recognizer heard callers on an audio run (no punctuation)
         ("why a bump my daughter just got into the fire with the softball and practice it's "
          "really swollen", None, "question", False),  # "Hi, um, …"

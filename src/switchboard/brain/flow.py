@@ -600,6 +600,10 @@ def _handle_question(
         else:
             text = phrases.insurance_verify
         return replace(state, answered=state.answered + 1), text
+    if u.question_kind == "offices":
+        # "Um, which ones do you have?" to "which office?": the offices, from the profile
+        state = replace(state, answered=state.answered + 1)
+        return state, fill(phrases.offices_list, offices=office_list(profile))
     if u.question_kind == "availability":
         return replace(state, answered=state.answered + 1), phrases.dates_deferred
     if u.question_kind == "follow_up" and (state.mode == "wrap_up" or state.request.office_id):
@@ -869,6 +873,17 @@ def _step(
         state = replace(state, mode="message", not_understood=0)
         state, acks, _ = _apply_facts(profile, _message_as_reason(state), u)
         return _ask(profile, _settle(state), phrases.message_noted)
+    if (
+        state.mode == "message"
+        and state.expect == "message"
+        and u.name is not None
+        and normalize(u.text) == normalize(u.name.full)
+    ):
+        # "Ben Carter." to "what would you like me to pass on?": the name, and the message is
+        # still to come
+        state, _, _ = _apply_facts(profile, replace(state, not_understood=0), u)
+        thanks = fill(phrases.thank_name, first_name=state.request.first_name)
+        return _ask(profile, _settle(state), thanks)
     if state.mode == "message" and state.expect == "message":
         state = replace(state, message=safe_caller_words(u.text.strip()), not_understood=0)
         state, _, _ = _apply_facts(profile, _message_as_reason(state), u)

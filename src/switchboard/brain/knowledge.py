@@ -131,6 +131,14 @@ _AVAILABILITY_RE = re.compile(
     r"what(?:'s| is) the date|what day is|today's date|what date|is that a|earliest)\b"
 )
 
+#: Asking which offices there are: "which ones do you have?", "where are your offices?"
+_WHICH_OFFICES_RE = re.compile(
+    r"\b(?:which|what) (?:ones|offices|locations) (?:do|are there|have)|"
+    r"(?:which|what) (?:ones|offices|locations) (?:do you|you) have|"
+    r"where are (?:your|the|all your) (?:offices|locations)|"
+    r"what are (?:my|the) (?:options|choices)|"
+    r"how many (?:offices|locations)"
+)
 #: Asking how the request goes on: "Somebody will call me, yes? To tell me the time?", "Will
 #: you call me to confirm?", "How will I know when it is?"
 _FOLLOW_UP_RE = re.compile(
@@ -277,7 +285,8 @@ def _stem(word: str) -> str:
 
 
 def _terms(text: str) -> list[str]:
-    words = normalize(text).split()
+    # "How long's an eye exam take?": the "'s" is "is"/"does", not part of the word
+    words = [w.removesuffix("'s") for w in normalize(text).split()]
     terms = [
         # "can she get her glasses made there?": bought there
         "sell" if w == "made" and i and words[i - 1] in ("glasses", "lenses") else _stem(w)
@@ -351,8 +360,10 @@ def faq_match(profile: BusinessProfile, text: str) -> tuple[int, float] | None:
 
 def classify_question(text: str) -> str | None:
     """The kind of question asked: insurance, availability, follow_up ("somebody will call
-    me, yes?"), or None for everything else."""
+    me, yes?"), offices ("which ones do you have?"), or None for everything else."""
     low = normalize(text)
+    if _WHICH_OFFICES_RE.search(low):
+        return "offices"
     # the sentence that asks: "The insurance card, okay. And how long does it take?" asks
     # nothing about insurance
     asked = asked_part(text)

@@ -24,7 +24,7 @@ NOT_NAME = frozenset(
     """
     a an the and or but so if then than that that's this these those it it's its is are was were
     be been being am i i'm i'd i'll i've me my mine you your you're we we're our us he she his her
-    he's she's they're
+    he's she's they're gonna gotta wanna kinda sorta going
     him they them their there here what who whom whose which when where why how yes yeah yep no
     nope not nah ok okay alright sure please thanks thank hi hello hey um uh hmm mm er ah oh well
     just like want wanted need needed would could should can can't will won't do does did don't

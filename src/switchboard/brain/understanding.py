@@ -328,6 +328,8 @@ _BOOK_RE = re.compile(
     rf"{_SEE_PATIENT}|check up|get my eyes checked|make an|set up a|request|"
     r"get (?:her|him|me|them|my (?:son|daughter|husband|wife|mom|dad|mother|father)) in|"
     r"get in (?:for|to see|soon|this|next|today|tomorrow)|"
+    r"bring (?:him|her|them|my (?:son|daughter|husband|wife|mom|dad|mother|father|kid|child)) "
+    r"in|"
     r"take a look|look at (?:it|them|my|her|his)|get (?:it|them|my eyes?|her eyes?|his eyes?) "
     r"(?:looked at|checked out)|get (?:it|them|my eyes?|her eyes?|his eyes?) "
     r"checked|set (?:that|it|this|one|something) up|get (?:that|it|one) (?:set up|scheduled|"
@@ -1022,7 +1024,12 @@ def _is_duration(words: list[str], i: int) -> bool:
     j = i - 1
     while j >= 0 and (words[j] in _DURATION_AMOUNTS or _is_clock_word(words[j])):
         j -= 1  # "for about a week", "for the past couple of days"
-    return j >= 0 and j < i - 1 and words[j] in ("for", "like", "past", "last", "over")
+    return j >= 0 and j < i - 1 and (
+        words[j] in ("for", "like", "past", "last", "over")
+        # "it's been there about two weeks", "it's been a week"
+        or words[j] == "been"
+        or (words[j] == "there" and j > 0 and words[j - 1] == "been")
+    )
 
 
 #: Words around a day offered with a rising voice: "Maybe Thursday?", "How about Tuesday or
@@ -1185,7 +1192,10 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
     return _WEEKDAY_IS_RE.sub(r"\1", said)  # "Thursday's best for me": Thursday
 
 
-_WEEKDAY_IS_RE = re.compile(r"\b((?:mon|tues|wednes|thurs|fri|satur|sun)day)'s\b", re.IGNORECASE)
+_WEEKDAY_IS_RE = re.compile(
+    r"\b((?:mon|tues|wednes|thurs|fri|satur|sun)day|morning|afternoon|evening|week)'s\b",
+    re.IGNORECASE,
+)
 #: A sentence telling what the caller does on a day ("I got dominoes on Wednesdays", "I work
 #: Mondays"): beside another day offered, the day it names is not the one wanted.
 _BUSY_ON_RE = re.compile(
@@ -1280,7 +1290,7 @@ def _clean_verbatim(text: str) -> str:
 # --- the visit reason (in the caller's words) --------------------------------------------
 
 _LEAD_IN = re.compile(
-    r"^(?:(?:hi|hello|hey|yes|yeah|so|ok|okay|great|then|um|uh|well|and|also|actually|"
+    r"^(?:(?:hi|hello|hey|yes|yeah|so|ok|okay|great|then|um|uh|well|and|but|also|actually|"
     r"good morning|good afternoon|i'm calling|i am calling|i was calling|calling)\b[\s,]*)*"
     # "the manager said I could come in for …", "my doctor told me to get …": who sent them
     r"(?:(?:the|my|our|your|her|his) [a-z']+(?: [a-z']+)? (?:said|says|told me|told us|told her|"
@@ -1357,6 +1367,10 @@ def extract_reason(
 
     hits = [i for i, c in enumerate(clauses) if _names_a_reason(vocab, c)]
     if hits:
+        # "I'm having trouble driving at night. The headlights … have these big halos": the
+        # clauses right before it that describe the problem lead it
+        while hits[0] > 0 and _describes_problem(clauses[hits[0] - 1]):
+            hits.insert(0, hits[0] - 1)
         # From the first clause that names a reason to the last one ("my eyes, they're red"),
         # and on through the clauses right after it that describe the problem ("about my
         # eyes, they've been really sensitive to light lately").
@@ -1391,6 +1405,8 @@ _DESCRIBES_RE = re.compile(
     r"i cannot|i'm seeing|i see|i get|i'm getting|i noticed|"
     r"(?:my|her|his|our) (?!name|number|phone|insurance|plan|appointment|appt|address)[a-z']+|"
     r"(?:she|he|it|they)(?:'s| has| is| keeps| can't| gets| had)|"
+    # "he sits right up close to the TV", "she holds the iPad two inches away"
+    r"(?:she|he) (?:always |really |just )?(?!needs\b|wants\b)[a-z]+s\b|"
     r"they(?:'ve| have| are|'re| keep| get| feel| look)|everything(?:'s| is| has| looks)|"
     r"things (?:are|look)|(?:the|her|his|my) (?:doctor|teacher|school|nurse) (?:says|said|wants|"
     r"told|thinks))\b"
@@ -1418,9 +1434,17 @@ def _said_before(text: str, first: str, second: str) -> bool:
 
 
 def _describes_problem(clause: str) -> bool:
-    """Does ``clause`` describe a problem ("they've been really sensitive to light lately")?"""
+    """Does ``clause`` describe a problem ("they've been really sensitive to light lately",
+    "suddenly I can't read a restaurant menu")?"""
     low = normalize(clause)
-    return bool(_DESCRIBES_RE.match(low)) and len(low.split()) >= 3
+    return len(low.split()) >= 3 and bool(_DESCRIBES_RE.match(low) or _CANT_SEE_RE.search(low))
+
+
+#: Sight that fails, anywhere in a clause: "I can't read a menu", "trouble seeing at night".
+_CANT_SEE_RE = re.compile(
+    r"\b(?:can't|cannot|can not|couldn't|hard to|trouble|struggling to|struggle to) "
+    r"(?:see|seeing|read|reading|focus|focusing|drive|driving)\b"
+)
 
 
 def _thing_asked_for(text: str) -> str | None:
@@ -1659,6 +1683,10 @@ def _name_at_office_question(
     offered = _offered_name(profile, text)
     if offered is None:
         return None
+    if office is None and _written_as_a_name(text, offered) and not _PLACE_LIKE_RE.search(
+        normalize(offered.full)
+    ):
+        return offered  # "Yolanda Price." typed as a name, no word of it a kind of place
     if not _has_common_first_name(offered):
         if office is None:
             return None
@@ -1667,6 +1695,14 @@ def _name_at_office_question(
         if place_at < 0 or low.find(normalize(offered.full)) > place_at:
             return None
     return offered
+
+
+#: Words that make a capitalized pair a place, not a person: "Little Havana", "South Beach".
+_PLACE_LIKE_RE = re.compile(
+    r"\b(?:little|south|north|east|west|upper|lower|downtown|uptown|midtown|old|new|beach|"
+    r"park|gardens?|heights|lakes?|village|springs?|hills?|grove|bay|key|island|point|city|"
+    r"town|county|station|center|mall|plaza|street|avenue|road|boulevard|drive)\b"
+)
 
 
 def _offered_name(profile: BusinessProfile, text: str) -> PersonName | None:
@@ -1960,6 +1996,14 @@ def _understand(
     if name is None and expect == "office" and not question:
         name = _name_at_office_question(profile, text, office=office)
         name_words = frozenset(normalize(name.full).split()) if name else name_words
+    if name is None and expect == "message" and not question:
+        # "Ben Carter." to "what would you like me to pass on?": the name, said first
+        offered = _offered_name(profile, text)
+        if offered is not None and len(normalize(text).split()) <= 3 and (
+            _has_common_first_name(offered) or _written_as_a_name(text, offered)
+        ):
+            name = offered
+            name_words = frozenset(normalize(name.full).split())
     if name is None and expect in ("reason", "anything_else") and not question and office is None:
         # the name answering a question not asked: "What would you like to come in for?" or,
         # after a question noted for staff, "anything else?" ("It's Ingrid Solberg.")
