@@ -1406,7 +1406,7 @@ _DESCRIBES_RE = re.compile(
     r"(?:my|her|his|our) (?!name|number|phone|insurance|plan|appointment|appt|address)[a-z']+|"
     r"(?:she|he|it|they)(?:'s| has| is| keeps| can't| gets| had)|"
     # "he sits right up close to the TV", "she holds the iPad two inches away"
-    r"(?:she|he) (?:always |really |just )?(?!needs\b|wants\b)[a-z]+s\b|"
+    r"(?:she|he) (?:always |really |just )?(?!needs\b|wants\b|was\b|does\b)[a-z]+s\b|"
     r"they(?:'ve| have| are|'re| keep| get| feel| look)|everything(?:'s| is| has| looks)|"
     r"things (?:are|look)|(?:the|her|his|my) (?:doctor|teacher|school|nurse) (?:says|said|wants|"
     r"told|thinks))\b"
