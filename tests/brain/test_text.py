@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from switchboard.brain.text import fold_accents, normalize, tokens
+from switchboard.brain.text import fold_accents, normalize, tokens, without_fillers
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,9 @@ def test_folding_keeps_positions_so_tokens_slice_the_original():
     assert len(fold_accents(text)) == len(text)
     assert [text[t.start : t.end] for t in tokens(text)][:3] == ["José", "Peña", "mañana"]
     assert [t.word for t in tokens(text)][:3] == ["jose", "pena", "manana"]
+
+
+def test_fillers_are_taken_out_between_words():
+    assert without_fillers("its uh angela morales") == "its angela morales"
+    assert without_fillers("talk to, uh, somebody. Hmm, ok") == "talk to, somebody. ok"
+    assert without_fillers("Uhm, the umbrella") == "the umbrella"  # "umbrella" is a word

@@ -457,11 +457,16 @@ def asked_part(text: str) -> str:
     return normalize(" ".join(asked) or text)
 
 
+def provider_surnames(profile: BusinessProfile) -> set[str]:
+    """The doctors' last names, normalized ("chen", "natarajan")."""
+    return {normalize(p.name).split()[-1] for p in profile.providers}
+
+
 def _asks_about_providers(profile: BusinessProfile, text: str) -> bool:
     """Whether the question (the sentences with "?", else all of it) is about the doctors:
     names one or a language, or asks "does he …" of one named before."""
     asked = asked_part(text)
-    surnames = {normalize(p.name).split()[-1] for p in profile.providers}
+    surnames = provider_surnames(profile)
     if _PROVIDER_RE.search(asked) or _LANGUAGE_RE.search(asked) or surnames & set(asked.split()):
         return True
     named_before = surnames & set(normalize(text).split())
@@ -512,7 +517,7 @@ def answer_question(
     """
     low = normalize(text)
     office = profile.office(office_id) if office_id else None
-    surnames = {normalize(p.name).split()[-1] for p in profile.providers}
+    surnames = provider_surnames(profile)
     doctor_named = bool(surnames & set(asked_part(text).split()))
     for fact, pattern in (("hours", _HOURS_RE), ("address", _ADDRESS_RE), ("phone", _PHONE_RE)):
         if fact == "address" and doctor_named:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from switchboard.brain.text import NOT_AFTER_TITLE, normalize
+from switchboard.brain.text import NOT_AFTER_TITLE, normalize, without_fillers
 from switchboard.common_names import is_common_first_name
 from switchboard.number_words import DIGIT_NAMES
 
@@ -105,7 +105,6 @@ _CUE_RE = re.compile(
     r"granddaughter)(?:'s name is|'s name's| is named| named)?" + r")\b"
 )
 _STRONG_CUE_RE = re.compile(r"\b(?:my name is|my name's|my name|name is|name's|the name is)\b")
-_FILLER_WORD_RE = re.compile(r"\b(?:um+|uh+|uhm|erm|er|ah|hmm+)\b[,.]?\s*", re.IGNORECASE)
 _O_PREFIX_RE = re.compile(r"\b([a-z]{2,}) oh ([a-z]{3,})\b")
 _SPELLED_RE = re.compile(r"(?<![a-z'])(?:[a-z][ .,-]+){2,}[a-z](?![a-z'])")
 
@@ -330,7 +329,7 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
             Without it only an explicit cue ("my name is …", "this is …") is trusted.
     """
     # a filler between a cue and the name ("its uh angela morales") is no part of either
-    text = _FILLER_WORD_RE.sub("", text)
+    text = without_fillers(text)
     low = normalize(text)
     if not low:
         return None

@@ -100,14 +100,18 @@ def match_office(
         if best is None or match.score > best.score:
             best = match
 
+    places = [
+        (office, place, normalize(place).split())
+        for office in profile.offices
+        for place in office.place_names()
+    ]
     # "not Kendall, the Gables … Kendall was our old one": an office said after "not" is not
     # meant anywhere in the answer
     ruled_out = {
         office.id
-        for office in profile.offices
-        for place in office.place_names()
-        for start, window in _windows(words, len(normalize(place).split()))
-        if window == normalize(place).split() and _negated(words, start)
+        for office, _, target in places
+        for start, window in _windows(words, len(target))
+        if window == target and _negated(words, start)
     }
 
     def consider_exact(match: OfficeMatch, start: int, size: int) -> None:
@@ -118,46 +122,44 @@ def match_office(
         if exact is None or rank > exact[0]:
             exact = (rank, match)
 
-    for office in profile.offices:
-        for place in office.place_names():
-            target = normalize(place).split()
-            size = len(target)
-            for sz in range(max(1, size - 1), size + 3):
-                if sz < 1:
+    for office, place, target in places:
+        size = len(target)
+        for sz in range(max(1, size - 1), size + 3):
+            if sz < 1:
+                continue
+            for start, window in _windows(words, sz):
+                heard = " ".join(window)
+                if window == target:
+                    consider_exact(
+                        OfficeMatch(office.id, office.name, heard, 100.0 + size), start, size
+                    )
                     continue
-                for start, window in _windows(words, sz):
-                    heard = " ".join(window)
-                    if window == target:
-                        consider_exact(
-                            OfficeMatch(office.id, office.name, heard, 100.0 + size), start, size
-                        )
-                        continue
-                    if all(w in NOT_NAME or w in _COMMON_PLACE_WORDS for w in window):
-                        continue
-                    score = fuzzy_score(heard, " ".join(target))
-                    threshold = _threshold(place)
-                    if score >= threshold and (
-                        threshold < 90 or phonetic_key(heard)[:1] == phonetic_key(place)[:1]
-                    ):
-                        consider(OfficeMatch(office.id, office.name, heard, score))
-                    elif (
-                        sz <= size
-                        and (expecting or _cued(words, start, sz))
-                        and not any(w in NOT_NAME for w in window)
-                        and _sounds_like_place(heard, place)
-                    ):
-                        consider(OfficeMatch(office.id, office.name, heard, 86.0))
-            # A distinctive word of a multi-word place ("Gables", "Pflugerville"'s "Cedar").
-            for token in target:
-                owners = token_owner.get(token, set())
-                if (
-                    size > 1
-                    and len(token) >= 5
-                    and token not in _COMMON_PLACE_WORDS
-                    and owners == {office.id}
-                    and token in words
+                if all(w in NOT_NAME or w in _COMMON_PLACE_WORDS for w in window):
+                    continue
+                score = fuzzy_score(heard, " ".join(target))
+                threshold = _threshold(place)
+                if score >= threshold and (
+                    threshold < 90 or phonetic_key(heard)[:1] == phonetic_key(place)[:1]
                 ):
-                    consider(OfficeMatch(office.id, office.name, token, 95.0))
+                    consider(OfficeMatch(office.id, office.name, heard, score))
+                elif (
+                    sz <= size
+                    and (expecting or _cued(words, start, sz))
+                    and not any(w in NOT_NAME for w in window)
+                    and _sounds_like_place(heard, place)
+                ):
+                    consider(OfficeMatch(office.id, office.name, heard, 86.0))
+        # A distinctive word of a multi-word place ("Gables", "Pflugerville"'s "Cedar").
+        for token in target:
+            owners = token_owner.get(token, set())
+            if (
+                size > 1
+                and len(token) >= 5
+                and token not in _COMMON_PLACE_WORDS
+                and owners == {office.id}
+                and token in words
+            ):
+                consider(OfficeMatch(office.id, office.name, token, 95.0))
     if exact is not None:
         return exact[1]
     return best or _street_match(profile, words)

@@ -18,6 +18,7 @@ __all__ = [
     "normalize",
     "phonetic_key",
     "tokens",
+    "without_fillers",
     "words",
 ]
 
@@ -66,6 +67,16 @@ _BARE_CONTRACTION_RE = re.compile(r"\b(?:" + "|".join(_BARE_CONTRACTIONS) + r")\
 
 def _with_apostrophes(low: str) -> str:
     return _BARE_CONTRACTION_RE.sub(lambda m: _BARE_CONTRACTIONS[m.group(0)], low)
+
+
+#: Hesitation sounds a caller puts between words ("its uh angela morales", "talk to, uh,
+#: somebody"), with the comma or stop a transcript may give them.
+_FILLER_WORD_RE = re.compile(r"\b(?:um+|uh+|uhm|erm|er|ah|hmm+)\b[,.]?\s*", re.IGNORECASE)
+
+
+def without_fillers(text: str) -> str:
+    """``text`` without its hesitation sounds ("um", "uh", "hmm")."""
+    return _FILLER_WORD_RE.sub("", text)
 
 
 def normalize(text: str) -> str:

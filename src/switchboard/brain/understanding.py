@@ -23,6 +23,7 @@ from switchboard.brain.knowledge import (
     classify_question,
     is_question,
     opens_with_question,
+    provider_surnames,
 )
 from switchboard.brain.names import (
     NOT_NAME,
@@ -41,7 +42,7 @@ from switchboard.brain.places import (
     place_words,
     street_names,
 )
-from switchboard.brain.text import NOT_AFTER_TITLE, Token, normalize, tokens
+from switchboard.brain.text import NOT_AFTER_TITLE, Token, normalize, tokens, without_fillers
 from switchboard.common_names import is_common_first_name
 from switchboard.profiles import BusinessProfile
 
@@ -188,8 +189,7 @@ def _names_another_doctor(profile: BusinessProfile, low: str) -> bool:
     named = re.search(r"\b(?:dr|doctor) ([a-z'-]+?)(?:'s)?\b", low)
     if named is None or named.group(1) in ("office", "s"):
         return False
-    ours = {normalize(p.name).split()[-1] for p in profile.providers}
-    return named.group(1).removesuffix("'s") not in ours
+    return named.group(1).removesuffix("'s") not in provider_surnames(profile)
 
 
 #: A sentence of greeting words only ("Hello?", "Hi."), passed over to find the first that says
@@ -1880,7 +1880,7 @@ def _understand(
         question = len(low.split()) >= 3 and opens_with_question(text)
     robot = bool(_ROBOT_RE.search(low) and _ROBOT_Q_RE.search(low) and not _WANT_RE.search(low))
     # "can I talk to, uh, somebody at the front desk?": the filler joins nothing
-    human = bool(_HUMAN_RE.search(re.sub(r"\b(?:um+|uh+|er|ah)\b ?", "", low))) and not robot
+    human = bool(_HUMAN_RE.search(without_fillers(low))) and not robot
     consult = bool(_CONSULT_RE.search(low)) and reason_is_known(profile, text)
     if consult:
         # "I'm starting to get cataracts and I'd like to talk to someone about it": a visit
