@@ -9,7 +9,7 @@ AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 ACCOUNT_SID = "AC" + "1" * 32
 
 
-def play_flow(lines: list[str], *, caller_id: str = "+13055550123"):
+def play_flow(lines: list[str], *, caller_id: str = "+13055550123", called_number: str = ""):
     """Run caller lines through the demo practice's flow; returns (state, replies spoken).
 
     Starts on Saturday 2026-11-21 10:15 in the practice's time zone, like the other flow tests.
@@ -22,7 +22,7 @@ def play_flow(lines: list[str], *, caller_id: str = "+13055550123"):
 
     profile = ProfileRegistry.load_dir(default_profiles_dir()).default
     now = datetime(2026, 11, 21, 10, 15, tzinfo=ZoneInfo("America/New_York"))
-    state, reply = flow.start(profile, caller_id=caller_id, now=now)
+    state, reply = flow.start(profile, caller_id=caller_id, now=now, called_number=called_number)
     replies = [reply]
     for line in lines:
         state, reply = flow.step(profile, state, line)

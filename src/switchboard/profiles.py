@@ -80,6 +80,19 @@ def normalize_phone(value: str, *, region: str = "US") -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _area_code(number: str) -> str:
+    """The country and area code of an E.164 number ("+1305"), or "" when it has none."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return ""
+    size = phonenumbers.length_of_geographical_area_code(parsed)
+    if not size:
+        return ""
+    national = phonenumbers.national_significant_number(parsed)
+    return f"+{parsed.country_code}{national[:size]}"
+
+
 def _e164(value: str) -> str:
     number = normalize_phone(str(value))
     if number is None:
@@ -357,6 +370,16 @@ class BusinessProfile(_Model):
     def office(self, office_id: str) -> Office | None:
         """The office with ``office_id``, or None."""
         return next((o for o in self.offices if o.id == office_id), None)
+
+    def offices_for_line(self, called_number: str | None) -> frozenset[str]:
+        """The ids of the offices whose phone shares the called line's area code (the
+        region the caller rang), or none when the line tells nothing (no number, or every
+        office or none shares it)."""
+        area = _area_code(called_number or "")
+        if not area:
+            return frozenset()
+        local = frozenset(o.id for o in self.offices if _area_code(o.phone) == area)
+        return local if len(local) < len(self.offices) else frozenset()
 
     def fillers_for(self, language: str = "en") -> list[str]:
         """Filler words for ``language`` (falls back to English)."""

@@ -651,3 +651,88 @@ def test_an_office_given_right_after_a_service_was_answered_books_that_service()
 def test_a_goodbye_ending_the_answer_to_anything_else_closes_despite_stray_words(heard):
     state, replies = play_flow(["What's the address of the downtown Austin office?", heard])
     assert state.ended and replies[-1].end_call and state.outcome == "question_answered"
+
+
+# --- session 12: blind batches h39-h44 ----------------------------------------------------
+
+
+def test_a_plan_taken_back_after_the_recap_is_changed_and_the_call_goes_on():
+    state, replies = play_flow(
+        [*BOOKING, "No wait, not Aetna. I have Medicare now, I turned sixty-five last month."]
+    )
+    assert state.request.insurance == "Medicare" and not state.ended
+    assert replies[-1].expect == "anything_else"
+
+
+def test_a_first_name_corrected_after_the_recap_keeps_the_last_name():
+    state, _ = play_flow(
+        [*BOOKING, "Yeah, that's my cell. Oh, and my first name is Mariah. M A R I A H."]
+    )
+    assert state.request.patient_name == "Mariah Gonzalez"
+    assert state.outcome == "request_captured" or not state.ended
+
+
+def test_the_name_said_again_for_the_chart_corrects_the_first_name():
+    state, _ = play_flow(
+        [
+            "I'd like to book an eye exam.",
+            "Kendall.",
+            "Hal Bernstein.",
+            "Medicare. Oh, and for the chart, put Harold, not Hal. Harold Bernstein, that's "
+            "what's on my Medicare card.",
+        ]
+    )
+    assert state.request.patient_name == "Harold Bernstein"
+
+
+def test_another_family_member_named_later_changes_no_name():
+    state, _ = play_flow(
+        [
+            "I'd like to book an eye exam.",
+            "Kendall.",
+            "Thomas Wright.",
+            "Aetna, it's through my wife, Janet Wright.",
+        ]
+    )
+    assert state.request.patient_name == "Thomas Wright"
+
+
+def test_an_answer_asked_beside_the_last_fact_is_said_before_the_recap():
+    state, replies = play_flow(
+        [*BOOKING[:4], "Wednesday morning. How long does the exam take, by the way?"]
+    )
+    assert "about an hour" in replies[-1].text and "I've noted your request" in replies[-1].text
+
+
+def test_the_visit_asked_for_after_a_question_leads_the_reason():
+    state, _ = play_flow(
+        [
+            "Hi, do you do contact lens exams? I've never worn contacts and I want to try them.",
+            "Great, I'd like to get a contact lens fitting then, at Coral Gables.",
+        ]
+    )
+    assert state.request.reason.startswith("a contact lens fitting")
+    assert "never worn contacts" in state.request.reason
+
+
+@pytest.mark.parametrize(
+    ("called", "office_id"),
+    [("+13055550100", "kendall"), ("+15125550100", "austin"), ("", "austin")],
+)
+def test_the_line_rung_settles_two_regions_offices_heard_in_one_answer(called, office_id):
+    state, _ = play_flow(
+        ["I need an eye exam.", "pinecrest would be hughes for austin"], called_number=called
+    )
+    assert state.request.office_id == office_id
+
+
+def test_a_place_with_no_office_hears_the_offices_then_one_is_chosen():
+    state, replies = play_flow(
+        [
+            "Hi, I need a contact lens fitting.",
+            "Do you have an office in Aventura?",
+            "Oh. Hialeah's fine, I work near there anyway.",
+        ]
+    )
+    assert "Kendall, Coral Gables, Hialeah, Austin, and Round Rock" in replies[-2].text
+    assert state.request.office_id == "hialeah" and not state.questions

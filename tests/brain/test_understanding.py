@@ -1970,3 +1970,217 @@ def test_a_service_question_is_answered_from_the_sentence_that_asks_it(text, ans
 )
 def test_a_question_the_profile_cannot_answer_borrows_no_answer_from_side_words(text):
     assert answer_question(PROFILE, text) is None
+
+
+# --- session 12: blind batches h39-h44 ----------------------------------------------------
+
+FLORIDA = PROFILE.offices_for_line("+13055550100")
+TEXAS = PROFILE.offices_for_line("+15125550100")
+
+
+def test_the_line_rung_tells_which_offices_are_local():
+    assert FLORIDA == {"kendall", "coral-gables", "hialeah"}
+    assert TEXAS == {"austin", "round-rock"}
+    assert PROFILE.offices_for_line("") == frozenset()
+    assert PROFILE.offices_for_line("+12125550100") == frozenset()  # no office shares it
+
+
+@pytest.mark.parametrize(
+    ("text", "local", "office_id"),
+    [
+        # a recognizer's "Pinecrest would be easiest" on the Florida line
+        ("pinecrest would be hughes for austin", FLORIDA, "kendall"),
+        ("downtown austin near the kendall", TEXAS, "austin"),
+        # without the line, the office named last wins, as before
+        ("pinecrest would be hughes for austin", frozenset(), "austin"),
+        # a word that moves the visit lets the other region's office win
+        ("I used to go to Hialeah but I live in Pflugerville now", FLORIDA, "round-rock"),
+        ("Kendall, no wait, Austin", FLORIDA, "austin"),
+        ("I live near Kendall, I'm moving to Austin", FLORIDA, "austin"),
+    ],
+)
+def test_the_local_office_said_first_beats_another_regions_said_after(text, local, office_id):
+    match = match_office(PROFILE, text, local=local)
+    assert match is not None and match.office_id == office_id
+
+
+@pytest.mark.parametrize(
+    ("text", "office_id"),
+    [
+        ("I said Kendall, but it should be Hialeah. Kendall is where my mother goes.", "hialeah"),
+        ("I said Kendall.", "kendall"),  # said again, nothing else named
+        ("make it the Round Rock office instead of Austin", "round-rock"),
+        ("Austin rather than Round Rock", "austin"),
+        ("Oh. Hialeah's fine, I work near there anyway.", "hialeah"),
+        ("Round Rock's closer", "round-rock"),
+        ("The one off I-35, on the frontage road.", "round-rock"),
+    ],
+)
+def test_offices_taken_back_or_said_with_a_possessive(text, office_id):
+    match = match_office(PROFILE, text)
+    assert match is not None and match.office_id == office_id
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "plan"),
+    [
+        ("No wait, not Humana. I have Medicare now.", False, "Medicare"),
+        ("I said Humana, that was my old plan. It's Medicaid now.", False, "Medicaid"),
+        (
+            "Tricare. No wait, sorry, I'm out of the service now. We switched, it's Ambetter.",
+            True,
+            "Ambetter",
+        ),
+        ("VSP. Oh wait, sorry, no, it's Davis Vision.", True, "Davis Vision"),
+        ("Aetna, not Cigna", True, "Aetna"),
+        ("Cigna. Actually, it's through work, I think", True, "Cigna"),
+    ],
+)
+def test_a_plan_taken_back_is_not_the_plan(text, expecting, plan):
+    match = match_insurance(PROFILE, text, expecting=expecting)
+    assert match is not None and match.value == plan
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("Hialeah, on 49th Street.", None),
+        ("call me at three zero five five five five zero one seven eight instead", None),
+        ("friday at three", "friday at 3"),
+        (
+            "Saturday morning, like nine-ish? Actually no, Saturdays are my kid's soccer. "
+            "Let's say Monday, after three.",
+            "Monday, after 3",
+        ),
+        ("Thursday morning. My wife needs the car Fridays.", "Thursday morning"),
+    ],
+)
+def test_tenth_batch_times(text, time):
+    assert extract_time(text, expecting=True) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Well, I'm Gloria Fuentes, I'm the grandmother. But the appointment is for her, "
+            "Isabella Santos.",
+            PersonName("Isabella", "Santos"),
+        ),
+        (
+            "Richard Alvarez, that's me, I'm the grandfather. The boy is Noah. Noah Bennett, he "
+            "has his father's last name.",
+            PersonName("Noah", "Bennett"),
+        ),
+        ("Eugene Foster. He's my father, I'm Brian Foster.", PersonName("Eugene", "Foster")),
+        (
+            "It's for Thomas Wright, he's my husband. I'm Janet Wright.",
+            PersonName("Thomas", "Wright"),
+        ),
+        ("His name is Harold Jensen. Mister Harold Jensen.", PersonName("Harold", "Jensen")),
+        ("His name is Mateo Garza. Mateo, M A T E O.", PersonName("Mateo", "Garza")),
+        ("Maria Lopez", PersonName("Maria", "Lopez")),
+    ],
+)
+def test_the_patient_is_named_beside_the_caller(text, name):
+    assert extract_name(text, expecting=True) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "spelled"),
+    [
+        ("my last name is with a Z, not an S. V A Z Q U E Z. Vazquez.", "Vazquez"),
+        ("T H O M P S O N", "Thompson"),
+    ],
+)
+def test_letters_said_after_not_are_no_spelling(text, spelled):
+    assert spelled_word(text) == spelled
+
+
+@pytest.mark.parametrize(
+    ("text", "expect", "field", "value"),
+    [
+        (
+            "Blue Cross Blue Shield. Oh, and my last name, it's L I, not L E E.",
+            "insurance",
+            "last_name",
+            "Li",
+        ),
+        (
+            "It's for Kevin Sullivan. Do you need my name too? I'm Sarah, his wife.",
+            "name",
+            "question",
+            False,
+        ),
+        (
+            "It's for Kevin Sullivan. Do you need my name too? I'm Sarah, his wife.",
+            "name",
+            "name",
+            PersonName("Kevin", "Sullivan"),
+        ),
+        ("Hey, how's it going. I need to get an eye exam for my son.", None, "question", False),
+        ("Hi, how are you? Do you have parking?", None, "question", True),
+        (
+            "Hi, I'm calling to set up an eye exam. I think I need reading glasses.",
+            None,
+            "identity",
+            False,
+        ),
+        (
+            "Hi, I'm calling to set up an eye exam. I think I need reading glasses.",
+            None,
+            "reason",
+            "an eye exam, I think I need reading glasses",
+        ),
+        ("Is this the eye doctor's office?", None, "identity", True),
+        (
+            "I just can't read small print anymore. Like the labels on my medicine bottles.",
+            None,
+            "reason",
+            "I just can't read small print anymore",
+        ),
+        # a place with no office of ours asks which offices there are
+        ("Do you have an office in Aventura?", "office", "question_kind", "offices"),
+        ("I live in Kyle. Is there one in Kyle?", "office", "question_kind", "offices"),
+        (
+            "I'm down in Homestead. Do you have anything down there?",
+            "office",
+            "question_kind",
+            "offices",
+        ),
+        # one of ours, asked which office, is the office chosen
+        ("Do you have an office in Doral?", "office", "question", False),
+        (
+            "I saw Dr. Priya last time. I can never say her last name.",
+            "office",
+            "office",
+            OfficeMatch("austin", "Austin", "natarajan", 90.0),
+        ),
+    ],
+)
+def test_tenth_batch_phrasings(text, expect, field, value):
+    assert getattr(understand(PROFILE, text, expect=expect), field) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "fact_in_answer"),
+    [
+        # the sentence that asks says which fact
+        (
+            "Sorry, I actually meant Coral Gables, I was looking at the wrong address. Is there "
+            "parking over there?",
+            "parking",
+        ),
+        # the office of the one doctor named
+        (
+            "I have an appointment with Dr. Chen next week and I lost the little card. What's the "
+            "address of his office?",
+            "Ponce de Leon",
+        ),
+        # ours, asked about outside the office question: where it is
+        ("Shoot. What about Georgetown, is there one up there?", "Round Rock"),
+    ],
+)
+def test_tenth_batch_answers(text, fact_in_answer):
+    u = understand(PROFILE, text)
+    assert u.question and u.answer is not None and fact_in_answer in u.answer.text

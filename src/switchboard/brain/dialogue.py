@@ -135,6 +135,7 @@ class DialogueProcessor(FrameProcessor):
         caller_id: str,
         now: datetime,
         hooks: DialogueHooks,
+        called_number: str = "",
         hangup_delay_secs: float,
         silence_reprompt_secs: float | None,
         clock: Callable[[], float] = time.monotonic,
@@ -148,6 +149,7 @@ class DialogueProcessor(FrameProcessor):
         super().__init__(**kwargs)
         self._profile = profile
         self._caller_id = caller_id
+        self._called_number = called_number
         self._now = now
         self._hooks = hooks
         self._hangup_delay = hangup_delay_secs
@@ -343,7 +345,12 @@ class DialogueProcessor(FrameProcessor):
     async def _greet(self) -> None:
         if self._state is not None:
             return
-        self._state, reply = flow.start(self._profile, caller_id=self._caller_id, now=self._now)
+        self._state, reply = flow.start(
+            self._profile,
+            caller_id=self._caller_id,
+            now=self._now,
+            called_number=self._called_number,
+        )
         self._hooks.state_changed(self._state)
         await self._speak(reply, reason="goodbye")
 

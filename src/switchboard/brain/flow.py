@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from switchboard.brain.knowledge import HOLIDAY_HOURS, office_fact, service_named
-from switchboard.brain.names import loose_name
+from switchboard.brain.names import NOT_NAME, loose_name
 from switchboard.brain.numbers import spoken_digits
 from switchboard.brain.replies import (
     expect_phrases,
@@ -112,6 +112,7 @@ class FlowState:
     questions: list[str] = field(default_factory=list)  # noted for staff
     message: str = ""  # reschedule/cancel message for staff
     caller_id: str = ""
+    local_offices: frozenset[str] = frozenset()  # the region of the line the caller rang
     now: datetime | None = None
     mode: str = "open"  # open | booking | message | wrap_up | ended
     expect: str | None = None
@@ -153,11 +154,15 @@ def _reply(profile: BusinessProfile, text: str, expect: str | None = None, **fla
     )
 
 
-def start(profile: BusinessProfile, *, caller_id: str, now: datetime) -> tuple[FlowState, Reply]:
-    """Greet the caller; the request starts with the carrier caller-ID as callback number."""
+def start(
+    profile: BusinessProfile, *, caller_id: str, now: datetime, called_number: str = ""
+) -> tuple[FlowState, Reply]:
+    """Greet the caller; the request starts with the carrier caller-ID as callback number.
+    ``called_number`` (the business line rung) tells which region's offices are local."""
     state = FlowState(
         request=CallRequest(callback_number=caller_id or ""),
         caller_id=caller_id or "",
+        local_offices=profile.offices_for_line(called_number),
         now=now,
         prompt=profile.phrases.ask_reason,
         last_said=profile.greeting,
@@ -451,6 +456,47 @@ def _respelled_name(req: CallRequest, u: Understanding) -> dict[str, str] | None
 
 
 _RESPELL_MIN_SCORE = 75.0
+_FIRST_NAME_RE = re.compile(r"\bfirst name\b")
+
+
+_WANTS_VISIT_RE = re.compile(
+    r"\b(?:i'd like|i would like|i want|i wanna|i need|let's do|sign me up for|set me up for|"
+    r"get me)\b"
+)
+
+
+def _names_new_service(profile: BusinessProfile, req: CallRequest, u: Understanding) -> bool:
+    """Does the visit the caller now asks for name a service the reason so far does not?"""
+    service = service_named(profile, u.reason or "")
+    if not service or len(normalize(u.reason or "").split()) > 6:
+        return False
+    said = set(normalize(req.reason).split())
+    return any(
+        w in normalize(service).split() and w not in said for w in normalize(u.reason or "").split()
+    )
+
+
+def _restated_first_name(req: CallRequest, u: Understanding) -> str | None:
+    """The first name said anew before the last name already given ("Harold Bernstein" after
+    "Hal Bernstein"), as a correction, or None. Written as a name (capitalized) or a common
+    first name."""
+    if not (req.first_name and req.last_name) or u.name or u.last_name:
+        return None
+    low = normalize(u.text)
+    if not (
+        u.correction
+        or re.search(rf"\bnot {re.escape(req.first_name.lower())}\b", low)
+        or re.search(r"\b(?:legal name|on my (?:card|chart|insurance|id|license))\b", low)
+    ):
+        return None  # "my husband, Tom Petersen" names someone else
+    last = re.escape(req.last_name)
+    for match in re.finditer(rf"\b([A-Za-z][a-z'-]+) {last}\b", u.text, re.IGNORECASE):
+        first = match.group(1)
+        if first.lower() == req.first_name.lower() or first.lower() in NOT_NAME:
+            continue
+        if first[0].isupper() or is_common_first_name(first):
+            return first[0].upper() + first[1:]
+    return None
 
 
 def _apply_facts(
@@ -484,9 +530,7 @@ def _apply_facts(
     late_office = (
         # After the recap, a place name alone is more likely the recognizer's ("that's my
         # number" heard as "it's miami") than a change of mind: a change says so.
-        state.mode == "wrap_up"
-        and req.office_id
-        and not (u.correction or _says_office_change(u))
+        state.mode == "wrap_up" and req.office_id and not (u.correction or _says_office_change(u))
     ) or (asked_about and req.office_id)
     if (
         u.office
@@ -499,9 +543,18 @@ def _apply_facts(
         template = phrases.confirm_office_corrected if fix else phrases.confirm_office
         acks.append(fill(template, office=u.office.name))
         changed = True
+    restated = _restated_first_name(req, u)
+    if restated:
+        # "… put Harold, not Hal. Harold Bernstein, that's what's on my card": the name said
+        # again with the last name already given corrects the first
+        req = replace(req, first_name=restated, patient_name=f"{restated} {req.last_name}")
+        acks.append(phrases.noted_correction)
+        changed = True
     if u.name and (u.name.full != req.patient_name):
         if u.name.last or not req.last_name or u.correction or state.expect == "name":
-            last = u.name.last or (req.last_name if not u.correction else "")
+            # "my first name is John with an H" corrects the first name only
+            keeps_last = not u.correction or _FIRST_NAME_RE.search(normalize(u.text))
+            last = u.name.last or (req.last_name if keeps_last else "")
             req = replace(req, first_name=u.name.first, last_name=last)
             req = replace(req, patient_name=f"{req.first_name} {req.last_name}".strip())
             if state.mode == "wrap_up":
@@ -548,10 +601,17 @@ def _apply_facts(
             req = replace(req, reason=safe_caller_words(u.reason))
             changed = True
     elif (
-        booking
-        and (u.book or state.mode == "open")
-        and not req.reason
-        and state.discussed_service
+        u.reason
+        and (u.book or _WANTS_VISIT_RE.search(normalize(u.text)))
+        and state.mode != "message"
+        and _names_new_service(profile, req, u)
+    ):
+        # "I've never worn contacts and I want to try them" … "I'd like to get a contact lens
+        # fitting then": the visit asked for leads what was said about it
+        req = replace(req, reason=f"{safe_caller_words(u.reason)}, {req.reason}")
+        changed = True
+    elif (
+        booking and (u.book or state.mode == "open") and not req.reason and state.discussed_service
     ):
         # "Do y'all do contact lens fittings?" answered, then "I'd like to set that up" (or
         # just "Westlake."): the service just asked about is the visit
@@ -616,9 +676,7 @@ def _handle_question(
     if answer is not None and answer.needs_office:
         # "And what's the address over there?" right after that office's hours
         office_id = (
-            u.office.office_id
-            if u.office
-            else state.request.office_id or state.discussed_office_id
+            u.office.office_id if u.office else state.request.office_id or state.discussed_office_id
         )
         office = profile.office(office_id) if office_id else None
         if office is None:
@@ -682,6 +740,7 @@ def _step(
         expect=state.expect,
         caller_id=state.caller_id,
         office_id=state.request.office_id or None,
+        local_offices=state.local_offices,
     )
     if u.filler_only:
         return state, None
@@ -844,6 +903,21 @@ def _step(
         state = _settle(replace(state, expect=None, prompt=phrases.ask_what_else))
         return state, _reply(profile, phrases.ask_what_else)
 
+    if (
+        state.mode == "message"
+        and not state.request.complete
+        and u.book
+        and u.reason
+        and not (u.change or u.callback or u.question)
+        and _BOOK_INSTEAD_RE.search(low)
+    ):
+        # "Actually, I should just come in and get my dry eyes looked at. Can I make an
+        # appointment instead?", "Instead of cancelling, can I just make a new appointment?":
+        # the message becomes the request the caller now asks for
+        req = replace(state.request, reason="")
+        state = replace(
+            state, mode="booking", message="", reschedule=False, new_time_asked=False, request=req
+        )
     # Reschedule / cancel / "have someone call me back": a message for staff.
     # "Call me back on my cell, it's …" gives a number; it asks for no other message.
     wants_message = u.change or (u.callback and not u.phone and state.mode in ("open", "wrap_up"))
@@ -944,8 +1018,16 @@ def _step(
         ack = f"{join_ack(acks)} {answer_text}"
     if state.mode == "open" and not handled_question and not changed:
         return _ask(profile, state)
-    return _ask(profile, state, ack)
+    # "Wednesday morning would be best. How long does the exam take, by the way?": the answer
+    # is said before the recap, not dropped for it
+    return _ask(profile, state, ack, keep_ack=bool(answer_text) and u.answer is not None)
 
+
+#: A visit asked for in place of the message under way.
+_BOOK_INSTEAD_RE = re.compile(
+    r"\b(?:instead|rather|actually|just come in|come in instead|new appointment|make an "
+    r"appointment|changed my mind)\b"
+)
 
 #: A turn that ends on a goodbye.
 _ENDS_WITH_BYE_RE = re.compile(r"\b(?:bye|goodbye|bye bye)\s*$")
@@ -1074,7 +1156,7 @@ def _not_understood(
         # The close promises a call back from staff: the call leaves them a message to call,
         # with the last words heard (they have the recording for the rest).
         heard = safe_caller_words(u.text.strip())
-        note = f"{_NOT_UNDERSTOOD_NOTE} Last heard: \"{heard}\"" if heard else _NOT_UNDERSTOOD_NOTE
+        note = f'{_NOT_UNDERSTOOD_NOTE} Last heard: "{heard}"' if heard else _NOT_UNDERSTOOD_NOTE
         if not state.message:
             state = replace(state, message=note)
         state = _settle(replace(state, ended=True, mode="ended", expect=None))

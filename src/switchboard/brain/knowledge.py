@@ -137,7 +137,13 @@ _WHICH_OFFICES_RE = re.compile(
     r"(?:which|what) (?:ones|offices|locations) (?:do you|you) have|"
     r"where are (?:your|the|all your) (?:offices|locations)|"
     r"what are (?:my|the) (?:options|choices)|"
-    r"how many (?:offices|locations)"
+    r"how many (?:offices|locations)|"
+    # "Do you have an office in Aventura?", "Is there one in Kyle?", "Do you have anything down
+    # there?": a place with no office of ours (one of ours is matched as the office instead)
+    r"\b(?:do you have|do y'all have|do you guys have|you have|is there|are there|have you got|"
+    r"you got|any) (?:an? |any )?(?:office|offices|location|locations|one|anything|something|"
+    r"place|branch)(?: (?:in|near|around|by|out|close to|closer to|down|up|over)\b| (?:down|up|"
+    r"out|over) there\b)"
 )
 #: Asking how the request goes on: "Somebody will call me, yes? To tell me the time?", "Will
 #: you call me to confirm?", "How will I know when it is?"
@@ -207,6 +213,7 @@ def _asks_with_question_mark(sentence: str) -> bool:
 def opens_with_question(text: str) -> bool:
     """Whether ``text`` has a sentence that asks ("?") or starts as a question (stray words
     before the opening do not count, unlike :func:`is_question`)."""
+    text = _without_form_questions(text)
     return _asked_with_question_mark(text) or _starts_as_question(text)
 
 
@@ -272,7 +279,32 @@ def _asks_inside(low: str) -> bool:
 def is_question(text: str) -> bool:
     """Whether any sentence of ``text`` is phrased as a question (a recognizer's stray words
     before the opening allowed), or asks for information as a statement."""
+    text = _without_form_questions(text)
     return _asked_with_question_mark(text) or asks_in_words(text)
+
+
+#: A question about the agent's own questions, which the next question answers: "Do you need
+#: my name too?", "Want me to spell it?".
+_FORM_QUESTION_RE = re.compile(
+    r"(?:^|(?<=[.!?;,])\s*)(?:(?:oh|um|uh|and|so|or)\s+)*(?:(?:do|did|would|will) you (?:need|"
+    r"want)|you need|you want) (?:my|his|her|the|our|their) (?:name|last name|number|phone "
+    r"number|date of birth|birthday)(?: too| as well| also)?\s*\?|"
+    r"(?:^|(?<=[.!?;,])\s*)(?:(?:oh|um|uh|and|so)\s+)*(?:should i|do you want me to|want me "
+    r"to|you want me to) spell (?:it|that|them)(?: for you| out)?\s*\?",
+    re.IGNORECASE,
+)
+
+
+#: Pleasantries that ask nothing: "Hey, how's it going.", "Hi, how are you today?"
+_PLEASANTRY_RE = re.compile(
+    r"\b(?:how's it going|how is it going|how are you(?: doing)?(?: today)?|how you doing|"
+    r"how are ya|how's your day(?: going)?|how have you been)\b\s*[?.!,]?",
+    re.IGNORECASE,
+)
+
+
+def _without_form_questions(text: str) -> str:
+    return _PLEASANTRY_RE.sub(" ", _FORM_QUESTION_RE.sub(" ", text))
 
 
 def _stem(word: str) -> str:
@@ -519,17 +551,20 @@ def answer_question(
     office = profile.office(office_id) if office_id else None
     surnames = provider_surnames(profile)
     doctor_named = bool(surnames & set(asked_part(text).split()))
-    for fact, pattern in (("hours", _HOURS_RE), ("address", _ADDRESS_RE), ("phone", _PHONE_RE)):
-        if fact == "address" and doctor_named:
-            continue  # "Is Dr. Chen at that location?" asks where the doctor works
-        if pattern.search(low) and not (fact == "phone" and re.search(r"\bmy number\b", low)):
-            if fact == "hours" and _HOLIDAY_RE.search(low):
-                # "Are y'all open the day after Thanksgiving?": no holiday hours are on file,
-                # so none are said; the question is noted for staff and the regular hours said
-                fact = HOLIDAY_HOURS
-            if office is None:
-                return Answer("", fact, needs_office=True)
-            return Answer(_office_sentence(office, fact), fact)
+    # "I was looking at the wrong address. Is there parking over there?": the sentence that
+    # asks says which fact, when it asks one the records answer
+    asked = asked_part(text) if "?" in text else low
+    fact = _office_fact_asked(asked, doctor_named)
+    if fact is None and not (asked != low and faq_match(profile, asked)):
+        fact = _office_fact_asked(low, doctor_named)
+    if fact is not None:
+        if fact == "hours" and _HOLIDAY_RE.search(low):
+            # "Are y'all open the day after Thanksgiving?": no holiday hours are on file, so
+            # none are said; the question is noted for staff and the regular hours said
+            fact = HOLIDAY_HOURS
+        if office is None:
+            return Answer("", fact, needs_office=True)
+        return Answer(_office_sentence(office, fact), fact)
     # "How long does an eye exam take? My son has to take off work to drive me.": the sentence
     # that asks is matched first; what is said beside it ("son") answers nothing
     faq = (faq_match(profile, asked_part(text)) if "?" in text else None) or faq_match(
@@ -561,6 +596,16 @@ def answer_question(
             service = _service_asked(profile, asking)
             named = service if service and text_answer == f"We offer {service}." else ""
             return Answer(text_answer, "services", service=named)
+    return None
+
+
+def _office_fact_asked(low: str, doctor_named: bool) -> str | None:
+    """The office fact (hours, address, phone) ``low`` asks for, or None."""
+    for fact, pattern in (("hours", _HOURS_RE), ("address", _ADDRESS_RE), ("phone", _PHONE_RE)):
+        if fact == "address" and doctor_named:
+            continue  # "Is Dr. Chen at that location?" asks where the doctor works
+        if pattern.search(low) and not (fact == "phone" and re.search(r"\bmy number\b", low)):
+            return fact
     return None
 
 

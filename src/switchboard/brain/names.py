@@ -107,6 +107,7 @@ _CUE_RE = re.compile(
 _STRONG_CUE_RE = re.compile(r"\b(?:my name is|my name's|my name|name is|name's|the name is)\b")
 _O_PREFIX_RE = re.compile(r"\b([a-z]{2,}) oh ([a-z]{3,})\b")
 _SPELLED_RE = re.compile(r"(?<![a-z'])(?:[a-z][ .,-]+){2,}[a-z](?![a-z'])")
+_SPELLED_SHORT_RE = re.compile(r"(?<![a-z'])(?:[a-z][ .,-]+){1,}[a-z](?![a-z'])")
 
 
 @dataclass(frozen=True)
@@ -127,16 +128,28 @@ def title_name(word: str) -> str:
     return re.sub(r"(^|[-' ])([a-z])", lambda m: m.group(1) + m.group(2).upper(), word.lower())
 
 
-def spelled_word(text: str) -> str | None:
-    """A word spelled out letter by letter ("T H O M P S O N" → "Thompson"), or None."""
+def spelled_word(text: str, *, shortest: int = 3) -> str | None:
+    """A word spelled out letter by letter ("T H O M P S O N" → "Thompson"), or None.
+
+    Args:
+        text: What the caller said.
+        shortest: The fewest letters that spell a word (two where a last name is asked for:
+            "it's L I").
+    """
+    # "with a Z, not an S. V A Z Q U E Z", "it's L I, not L E E": letters said after "not"
+    # are the spelling taken back
+    low = re.sub(
+        r"\bnot (?:an? (?=[a-z]\b))?[a-z](?:[ ,]+[a-z])*(?=[.;!?]|,\s|\s*$)", " ; ", text.lower()
+    )
     # "Katherine is with a K. K A T H E R I N E": the letter named first is not spelled twice
-    low = re.sub(r"(?<!\b[a-z] )\b(?:with )?an? ([a-z])[.,]?\s+(?=\1\b)", "", text.lower())
+    low = re.sub(r"(?<!\b[a-z] )\b(?:with )?an? ([a-z])[.,]?\s+(?=\1\b)", "", low)
     # "P as in Peter, R, U, I, T, T": the word names the letter before it
     low = re.sub(r"\b([a-z])[.,]? (?:as in|for) [a-z']+\b", r"\1", low)
     best = None
-    for match in _SPELLED_RE.finditer(low):
+    pattern = _SPELLED_RE if shortest >= 3 else _SPELLED_SHORT_RE
+    for match in pattern.finditer(low):
         letters = re.sub(r"[^a-z]", "", match.group(0))
-        if len(letters) >= 3 and (best is None or len(letters) > len(best)):
+        if len(letters) >= shortest and (best is None or len(letters) > len(best)):
             best = letters
     return title_name(best) if best else None
 
@@ -339,6 +352,9 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
             lambda m: m.group(0) if m.group(2) in NOT_NAME else f"{m.group(1)} o'{m.group(2)}",
             low,
         )
+    patient = _patient_named(text, low, expecting=expecting)
+    if patient is not None:
+        return patient
     spelled = spelled_word(text)
     cue = _STRONG_CUE_RE.search(low)  # "I'm on Medicaid. My name's Luis": "my name" wins
     if cue is None and expecting:
@@ -418,6 +434,61 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
         elif spelled.lower().startswith(name.first.lower()[:2]) and not name.last:
             name = PersonName(spelled)
     return name
+
+
+_RELATIONS = (
+    r"(?:son|daughter|husband|wife|mother|father|mom|dad|child|kid|grandson|granddaughter|"
+    r"grandmother|grandfather|grandma|grandpa|brother|sister|partner|boyfriend|girlfriend|"
+    r"fiance|fiancee|stepson|stepdaughter|nephew|niece|aunt|uncle|client|patient)"
+)
+#: Cues before the patient's name when a caller books for someone else: "The appointment is
+#: for her, Isabella Santos", "It's for Thomas Wright", "The boy is Noah".
+_PATIENT_CUE_RE = re.compile(
+    r"\b(?:(?:it's|it is|this is|the appointment is|the appointment's|appointment is|the exam "
+    r"is|the visit is) (?:actually |really )?for (?:(?:her|him),? )?|the (?:boy|girl|kid|child|"
+    r"baby|patient|little one)(?:'s name)? is |(?:his|her) name is |(?:his|her) name's )"
+)
+#: After the patient's name: "Eugene Foster. He's my father".
+_PATIENT_AFTER_RE = re.compile(
+    rf"^[.,]?\s*(?:he's|she's|he is|she is|that's|that is) (?:my|our) {_RELATIONS}\b",
+    re.IGNORECASE,
+)
+
+
+def _patient_named(text: str, low: str, *, expecting: bool) -> PersonName | None:
+    """The patient's name in an answer that also names the caller, or None.
+
+    Callers booking for someone else name both, in any order: "I'm Gloria Fuentes, the
+    grandmother. But the appointment is for her, Isabella Santos"; "Eugene Foster. He's my
+    father, I'm Brian Foster"; "It's for Thomas Wright, he's my husband. I'm Janet Wright."
+    Only a first and last name counts (a lone first name is asked about as usual).
+    """
+    for cue in _PATIENT_CUE_RE.finditer(low):
+        found = _name_words(_clause_after(text, low, cue), strict=False)
+        if len(found) == 1:
+            # "The boy is Noah. Noah Bennett"
+            full = _first_then_full(text[_position_in(text, low, cue.end()) :], split_name(found))
+            if full is not None:
+                return full
+        if len(found) >= 2 and (expecting or len(found) <= 3):
+            return split_name(found[:3])
+    if not expecting:
+        return None
+    for match in re.finditer(r"[A-Za-z][A-Za-z'-]+ [A-Za-z][A-Za-z'-]+", text):
+        rest = text[match.end() :]
+        if not _PATIENT_AFTER_RE.match(rest):
+            continue
+        found = _name_words(normalize(match.group(0)).split(), strict=True)
+        if len(found) == 2:
+            return split_name(found)
+    return None
+
+
+def _position_in(text: str, low: str, at: int) -> int:
+    """Where in ``text`` the word that ``low[at:]`` starts with is (about); 0 when unsure."""
+    words_before = len(low[:at].split())
+    spans = list(re.finditer(r"\S+", text))
+    return spans[words_before].start() if words_before < len(spans) else 0
 
 
 def _first_then_full(text: str, name: PersonName) -> PersonName | None:

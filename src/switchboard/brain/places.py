@@ -69,6 +69,7 @@ def match_office(
     *,
     exclude: frozenset[str] = frozenset(),
     expecting: bool = False,
+    local: frozenset[str] = frozenset(),
 ) -> OfficeMatch | None:
     """The office whose name or alias the caller said (exactly or nearly), or None.
 
@@ -87,13 +88,24 @@ def match_office(
         text: What the caller said.
         exclude: Words to ignore (e.g. the caller's name, so "Austin Miller" is not Austin).
         expecting: The agent just asked which office.
+        local: The offices of the region the caller rang (``offices_for_line``). When the
+            caller names one of them and, later in the same breath, an office of another
+            region, with no word between that moves the visit ("actually", "instead", "now",
+            "moved" …), the local one wins: a recognizer hears "Pinecrest would be easiest"
+            as "pinecrest would be hughes for austin", and no Florida caller means both.
     """
-    words = [w for w in normalize(text).split() if w not in exclude]
+    token_owner = place_words(profile)
+    # "Hialeah's fine", "Round Rock's closer": the place, not its possessive
+    words = [
+        w[:-2] if w.endswith("'s") and w[:-2] in token_owner else w
+        for w in normalize(text).split()
+        if w not in exclude
+    ]
     if not words:
         return None
-    token_owner = place_words(profile)
     best: OfficeMatch | None = None
     exact: tuple[tuple[int, int], OfficeMatch] | None = None
+    exacts: list[tuple[tuple[int, int], OfficeMatch]] = []
 
     def consider(match: OfficeMatch) -> None:
         nonlocal best
@@ -113,12 +125,29 @@ def match_office(
         for start, window in _windows(words, len(target))
         if window == target and _negated(words, start)
     }
+    # "I said Kendall, but it should be Hialeah": the office the caller says they said is the
+    # one taken back, when they name another
+    said = {
+        office.id
+        for office, _, target in places
+        for start, window in _windows(words, len(target))
+        if window == target and words[max(0, start - 2) : start] in (["i", "said"], ["said", "the"])
+    }
+    named = {
+        office.id
+        for office, _, target in places
+        for _, window in _windows(words, len(target))
+        if window == target
+    }
+    if said and named - said - ruled_out:
+        ruled_out |= said
 
     def consider_exact(match: OfficeMatch, start: int, size: int) -> None:
         nonlocal exact
         if match.office_id in ruled_out or _said_as_past(words, start + size):
             return
         rank = (start + size, size)  # ends latest; of two ending together, the longer
+        exacts.append((rank, match))
         if exact is None or rank > exact[0]:
             exact = (rank, match)
 
@@ -161,8 +190,39 @@ def match_office(
             ):
                 consider(OfficeMatch(office.id, office.name, token, 95.0))
     if exact is not None:
-        return exact[1]
+        return _local_first(exact, exacts, words, local)
     return best or _street_match(profile, words)
+
+
+# Words that move a visit from the office said first to one said after ("I used to go to
+# Hialeah but I live in Pflugerville now"; "Kendall, no wait, Austin").
+_MOVES_VISIT = frozenset(
+    "actually instead now moved moving move live living stay staying but rather no wait "
+    "sorry mean meant prefer better closer switch change visiting visit".split()
+)
+
+
+def _local_first(
+    exact: tuple[tuple[int, int], OfficeMatch],
+    exacts: list[tuple[tuple[int, int], OfficeMatch]],
+    words: list[str],
+    local: frozenset[str],
+) -> OfficeMatch:
+    """The office named last, or the local one named before it (see ``match_office``)."""
+    (end, size), winner = exact
+    if not local or winner.office_id in local:
+        return winner
+    before = [
+        (rank, match)
+        for rank, match in exacts
+        if match.office_id in local and rank[0] <= end - size
+    ]
+    if not before:
+        return winner
+    (local_end, _), local_match = max(before, key=lambda item: item[0])
+    if any(w in _MOVES_VISIT for w in words[local_end : end - size]):
+        return winner
+    return local_match
 
 
 def street_names(profile: BusinessProfile) -> dict[str, str]:
@@ -175,17 +235,24 @@ def _street_match(profile: BusinessProfile, words: list[str]) -> OfficeMatch | N
     """The office on the street the caller named ("the one on Congress Avenue"), when only one
     office is on it."""
     said = f" {' '.join(words)} "
-    found = [
-        (office_id, street)
-        for office_id, street in street_names(profile).items()
-        if f" {street} " in said
-    ]
+    streets = [*street_names(profile).items(), *_highways(profile)]
+    found = [(office_id, street) for office_id, street in streets if f" {street} " in said]
     if len({office_id for office_id, _ in found}) != 1:
         return None
     office_id, street = found[0]
     office = profile.office(office_id)
     assert office is not None
     return OfficeMatch(office.id, office.name, street, 96.0)
+
+
+def _highways(profile: BusinessProfile) -> list[tuple[str, str]]:
+    """The interstate each office's address is on, as callers say it ("IH-35" → "i 35",
+    "ih 35", "interstate 35"), with the office id."""
+    found = []
+    for office in profile.offices:
+        for number in re.findall(r"\b(?:IH|I)[- ]?(\d{1,3})\b", office.address, re.IGNORECASE):
+            found += [(office.id, f"{lead} {number}") for lead in ("i", "ih", "interstate")]
+    return found
 
 
 def place_words(profile: BusinessProfile) -> dict[str, set[str]]:
@@ -224,6 +291,8 @@ def _sounds_like_place(heard: str, place: str) -> bool:
 def _negated(words: list[str], start: int) -> bool:
     """Is the place at ``words[start]`` said after "not" ("not Hialeah", "not the Kendall one")?"""
     before = words[max(0, start - 2) : start]
+    if before[-2:] in (["instead", "of"], ["rather", "than"]):
+        return True  # "make it Round Rock instead of Austin"
     return "not" in before and (before[-1] == "not" or before[-1] in ("the", "in", "at"))
 
 
@@ -266,21 +335,20 @@ _LEAD_IN_RE = re.compile(
 #: now it's VSP"); without one, two plans heard are most often one plan and a misheard word.
 _PLAN_CHANGE_WORDS = frozenset(
     "actually sorry mean now changed switched instead new anymore but wait oops rather "
-    "correction scratch".split()
+    "correction scratch old used".split()
 )
 
 
 def _plan_meant(words: list[str], exact: list[tuple[int, int, str]]) -> str:
     """Of several plans said word for word (sorted by position), the one the caller means: the
-    first, unless a change word comes between it and a later one, then the last such."""
+    first, unless a change word comes between it and a later one, then the last such. A plan
+    said after "not" is not meant ("VSP, but not Aetna"; "No wait, not Humana. I have
+    Medicare now")."""
+    said = [item for item in exact if not (item[0] > 0 and words[item[0] - 1] in ("not", "no"))]
+    exact = said or exact
     meant_end, meant = exact[0][1], exact[0][2]
     for start, end, plan in exact[1:]:
-        negated = start > 0 and words[start - 1] in ("not", "no")  # "VSP, but not Aetna"
-        if (
-            plan != meant
-            and not negated
-            and _PLAN_CHANGE_WORDS.intersection(words[meant_end:start])
-        ):
+        if plan != meant and _PLAN_CHANGE_WORDS.intersection(words[meant_end:start]):
             meant = plan
         if plan == meant:
             meant_end = max(meant_end, end)
@@ -349,6 +417,18 @@ def match_insurance(
         return InsuranceMatch("not sure", False)
     # "Ambetter. Do y'all take that?", "Do you take Ambetter?": the plan, not the asking
     clauses = [normalize(c) for c in re.split(r"[.?!;,]+", text) if c.strip()]
+    if len(clauses) > 1 and _PLAN_CHANGE_WORDS.intersection(words):
+        # "Tricare. No wait, sorry, I'm out of the service now. We switched, it's Ambetter.":
+        # the plan said last with its lead-in is the one meant
+        for clause in reversed(clauses[1:]):
+            if not re.match(r"(?:it's|it is|now it's|now)\b", clause) and not _PLAN_LEAD_RE.match(
+                clause
+            ):
+                continue
+            rest = re.sub(r"^now\b", "", _LEAD_IN_RE.sub("", clause, count=1)).split()
+            rest = [w for w in rest if w not in ("now", "instead", "actually")]
+            if 1 <= len(rest) <= 3 and not any(w in NOT_NAME for w in rest):
+                return InsuranceMatch(" ".join(w.capitalize() for w in rest), False)
     asks = re.search(
         r"\b(?:take|takes|accept|accepted|cover|covered|in network)\b|\bis that (?:gonna be |"
         r"going to be )?(?:a problem|an issue|okay|ok|alright|all right|fine)\b",

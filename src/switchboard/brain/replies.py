@@ -81,14 +81,24 @@ def fill(template: str, **values: str) -> str:
 
 
 def join_ack(acks: list[str]) -> str:
-    """One acknowledgement sentence from several: "Great, our Kendall office, thank you, Maria."."""
-    acks = [a.strip() for a in acks if a and a.strip()]
+    """One acknowledgement sentence from several: "Great, our Kendall office, thank you, Maria.".
+
+    One said twice is said once, and an opening said already ("Got it, …") is not said again:
+    "Got it, I've updated that, I'll use 3 0 5 …"."""
+    acks = list(dict.fromkeys(a.strip() for a in acks if a and a.strip()))
     if not acks:
         return ""
     text = acks[0].rstrip(".")
+    openings = {text.split(",")[0].lower()} if "," in text else set()
     for extra in acks[1:]:
         extra = extra.rstrip(".")
-        text += ", " + extra[:1].lower() + extra[1:]
+        opening, _, rest = extra.partition(",")
+        if rest and opening.lower() in openings:
+            extra = rest.strip()
+        elif rest:
+            openings.add(opening.lower())
+        keeps_capital = re.match(r"I\b", extra) is not None  # "I'll use …" stays "I'll"
+        text += ", " + (extra if keeps_capital else extra[:1].lower() + extra[1:])
     return text + "."
 
 

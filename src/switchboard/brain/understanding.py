@@ -22,6 +22,7 @@ from switchboard.brain.knowledge import (
     asks_in_words,
     classify_question,
     is_question,
+    office_fact,
     opens_with_question,
     provider_surnames,
 )
@@ -93,7 +94,8 @@ _ACK_ONLY_RE = re.compile(
 _CORRECTION_RE = re.compile(
     r"\b(?:actually|i meant|i mean|sorry|no it's|no it is|correction|change (?:it|that)|"
     r"make (?:it|that)|instead|wrong|not right|call me (?:on|at)|better number|reach me (?:on|at)|"
-    r"my (?:cell|mobile|other number|work number))\b"
+    r"my (?:cell|mobile|other number|work number)|it should (?:be|have been)|should've been|"
+    r"supposed to be)\b"
 )
 
 
@@ -162,6 +164,8 @@ _IDENTITY_WORDS_RE = re.compile(
 _IDENTITY_NOT_RE = re.compile(
     r"\b(?:that|which|who|where|when|does|do|open|have|has|take|takes|accept|near|in|on)\b"
 )
+#: "I'm calling to set up an eye exam", "… because I need an eye exam": why, not whom.
+_CALLING_WHY_RE = re.compile(r"\bi'm calling (?:to|because|cause|about|for|regarding|since)\b")
 
 
 #: Words of a choice being made: "Kendall then, I guess", "let's do the Austin one".
@@ -242,14 +246,13 @@ _HOLD_RE = re.compile(
 def _is_identity_check(profile: BusinessProfile, low: str) -> bool:
     """Does the caller ask whether they reached this business ("is this the eye doctor's")?"""
     match = _IDENTITY_RE.match(low)
-    if match is None:
+    if match is None or _CALLING_WHY_RE.search(low):
         return False
     rest = match.group("rest")
     names = set(normalize(profile.name).split()) - {"the", "of", "and"}
-    return (
-        bool(_IDENTITY_WORDS_RE.search(rest) or names.intersection(rest.split()))
-        and not _IDENTITY_NOT_RE.search(rest)
-    )
+    return bool(
+        _IDENTITY_WORDS_RE.search(rest) or names.intersection(rest.split())
+    ) and not _IDENTITY_NOT_RE.search(rest)
 
 
 _CHANGE_RE = re.compile(
@@ -262,6 +265,10 @@ _CHANGE_RE = re.compile(
     r"can't come (?:in|to) (?:on|for) (?:my|our|her|his|the))\b"
 )
 #: "Could someone call me back?": a message for staff, unless it is about booking a visit.
+#: A change taken back: "instead of cancelling", "rather than reschedule".
+_CHANGE_TAKEN_BACK_RE = re.compile(
+    r"\b(?:instead of|rather than) (?:cancel|cancelling|canceling|reschedul|re schedul)"
+)
 _CALLBACK_RE = re.compile(
     r"\b(?:call me back|calls? back|callback|give me a call|get back to me|"
     # what only staff or a doctor can act on: a refill, a question or message for the doctor
@@ -272,7 +279,12 @@ _CALLBACK_RE = re.compile(
     r"(?:to |could |can |would )?call me|billing (?:department|office|question)|"
     # a complaint is for staff to answer: "I sat in that waiting room almost an hour …
     # That's unacceptable."
-    r"complain|complaint|unacceptable|manager (?:to )?call)\b"
+    r"complain|complaint|unacceptable|manager (?:to )?call|"
+    # a bill: "I got charged twice for my glasses", "I got a bill in the mail and I don't
+    # understand why I owe …", "somebody from billing"
+    r"charged (?:me )?twice|double[- ]?charged|overcharged|(?:got|received|have|get) (?:a|this|"
+    r"the|my) bill|bill in the mail|my bill|billed|why i owe|i still owe|a refund|"
+    r"(?:from|in|to) billing)\b"
 )
 #: The caller calling again themselves: "I'll think about it and call back" asks for nothing;
 #: nor does someone else calling later: "I'll have my aunt call to set it up for her".
@@ -425,9 +437,7 @@ def _said_of_the_past(text: str, time: str) -> bool:
 def _without_past_clauses(text: str) -> str:
     """``text`` without its clauses told in the past tense."""
     pieces = re.split(f"({_CLAUSE_BREAK})", text)
-    return "".join(
-        p for i, p in enumerate(pieces) if i % 2 or not _PAST_RE.search(normalize(p))
-    )
+    return "".join(p for i, p in enumerate(pieces) if i % 2 or not _PAST_RE.search(normalize(p)))
 
 
 #: Where a new time starts in a change of appointment: "move it to …", "reschedule for …".
@@ -844,6 +854,28 @@ def _greeting_at(text: str, toks: list[Token]) -> int | None:
     return None
 
 
+_STREET_WORDS = frozenset(
+    "street st avenue ave road rd boulevard blvd drive dr lane ln court ct place terrace way "
+    "parkway highway floor suite".split()
+)
+_DIGIT_WORDS = frozenset(
+    "zero oh o one two three four five six seven eight nine 0 1 2 3 4 5 6 7 8 9".split()
+)
+
+
+def _in_spoken_number(words: list[str], i: int) -> bool:
+    """Is ``words[i]`` one of a run of five or more digits said one by one (a phone number)?"""
+    if words[i] not in _DIGIT_WORDS:
+        return False
+    start = i
+    while start > 0 and words[start - 1] in _DIGIT_WORDS:
+        start -= 1
+    end = i
+    while end + 1 < len(words) and words[end + 1] in _DIGIT_WORDS:
+        end += 1
+    return end - start + 1 >= 5
+
+
 def extract_time(text: str, *, expecting: bool = False) -> str | None:
     """The caller's preferred day/time, as the exact words they used, or None.
 
@@ -864,10 +896,12 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         )
         and not _is_duration(words, i)
         and not (i + 1 < len(words) and words[i + 1] == "ago")  # "three weeks ago"
+        # "Hialeah, on 49th Street" is a place; "call me at three zero five five five …" a
+        # phone number
+        and not (i + 1 < len(words) and words[i + 1] in _STREET_WORDS)
+        and not _in_spoken_number(words, i)
         # "whenever I read": a clause, not a time ("whenever you have something" is one)
-        and not (
-            words[i] == "whenever" and i + 1 < len(words) and words[i + 1] in _CLAUSE_SUBJECTS
-        )
+        and not (words[i] == "whenever" and i + 1 < len(words) and words[i + 1] in _CLAUSE_SUBJECTS)
         # "before school starts" said in passing is a deadline; asked for, "after school"
         # is the time
         and (expecting or words[i] not in ("school", "work", "class"))
@@ -928,6 +962,11 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
     # the day it rules out is not the one meant
     meant = [c for c in after if not _RULED_OUT_AFTER_RE.match(" ".join(words[c[1] + 1 :]))]
     after = meant or after
+    chosen_later = [c for c in after[1:] if _CHOOSES_TIME_RE.search(" ".join(words[: c[0]]))]
+    if chosen_later:
+        # "Saturday? Actually no, Saturdays are my kid's soccer. Let's say Monday": the day
+        # chosen after the correction, not the one it talks about
+        after = chosen_later[-1:]
     while len(after) > 1 and set(words[after[0][0] : after[0][1] + 1]) <= set(
         words[after[1][0] : after[1][1] + 1]
     ):
@@ -1024,11 +1063,15 @@ def _is_duration(words: list[str], i: int) -> bool:
     j = i - 1
     while j >= 0 and (words[j] in _DURATION_AMOUNTS or _is_clock_word(words[j])):
         j -= 1  # "for about a week", "for the past couple of days"
-    return j >= 0 and j < i - 1 and (
-        words[j] in ("for", "like", "past", "last", "over")
-        # "it's been there about two weeks", "it's been a week"
-        or words[j] == "been"
-        or (words[j] == "there" and j > 0 and words[j - 1] == "been")
+    return (
+        j >= 0
+        and j < i - 1
+        and (
+            words[j] in ("for", "like", "past", "last", "over")
+            # "it's been there about two weeks", "it's been a week"
+            or words[j] == "been"
+            or (words[j] == "there" and j > 0 and words[j - 1] == "been")
+        )
     )
 
 
@@ -1200,7 +1243,8 @@ _WEEKDAY_IS_RE = re.compile(
 #: Mondays"): beside another day offered, the day it names is not the one wanted.
 _BUSY_ON_RE = re.compile(
     r"\b(?:i|we|he|she)(?:'ve)? (?:got|have|has|work|works|watch|babysit|play|go to|take|teach|"
-    r"coach|volunteer)\b"
+    r"coach|volunteer)\b|"
+    r"\b(?:needs?|has|have|uses?|takes?) the car\b"  # "My wife needs the car Fridays"
 )
 _FREE_ON_RE = re.compile(
     r"\b(?:off|free|available|open|prefer|better|best|good|great|works|can|could|like|"
@@ -1271,6 +1315,13 @@ _TIME_FIX_PAIRS = frozenset(
         ("or", "rather"),
         ("i", "mean"),
     }
+)
+
+
+#: Words just before a time that choose it: "let's say Monday", "make it Tuesday".
+_CHOOSES_TIME_RE = re.compile(
+    r"\b(?:let's say|let's do|let's go with|let's make it|make it|make that|how about|"
+    r"what about|go with|i'll take|i'll do|i'll go with|put me down for|i guess)$"
 )
 
 
@@ -1360,9 +1411,7 @@ def extract_reason(
             text = text.replace(piece, " ")
     # "Dr. Whitfield": a title's period ends no clause.
     clauses = [
-        c.strip()
-        for c in re.split(NOT_AFTER_TITLE + r"[.;!?]+|,\s*|\s+but\s+", text)
-        if c.strip()
+        c.strip() for c in re.split(NOT_AFTER_TITLE + r"[.;!?]+|,\s*|\s+but\s+", text) if c.strip()
     ]
 
     hits = [i for i, c in enumerate(clauses) if _names_a_reason(vocab, c)]
@@ -1683,8 +1732,10 @@ def _name_at_office_question(
     offered = _offered_name(profile, text)
     if offered is None:
         return None
-    if office is None and _written_as_a_name(text, offered) and not _PLACE_LIKE_RE.search(
-        normalize(offered.full)
+    if (
+        office is None
+        and _written_as_a_name(text, offered)
+        and not _PLACE_LIKE_RE.search(normalize(offered.full))
     ):
         return offered  # "Yolanda Price." typed as a name, no word of it a kind of place
     if not _has_common_first_name(offered):
@@ -1785,6 +1836,7 @@ def understand(
     caller_id: str | None = None,
     office_id: str | None = None,
     language: str = "en",
+    local_offices: frozenset[str] = frozenset(),
 ) -> Understanding:
     """Read one caller utterance (a pure function of its arguments; recent readings are
     remembered, as the same words are read several times in a turn).
@@ -1799,15 +1851,23 @@ def understand(
         caller_id: The carrier caller-ID (lends its area code to seven-digit numbers).
         office_id: The office already chosen (for questions like "what are your hours?").
         language: Selects the profile's filler words.
+        local_offices: The offices of the region the caller rang; one of them named before
+            another region's office in the same breath wins (``match_office``).
     """
-    key = (id(profile), text, expect, caller_id, office_id, language)
+    key = (id(profile), text, expect, caller_id, office_id, language, local_offices)
     with _recent_lock:
         hit = _recent.get(key)
         if hit is not None and hit[0] is profile:  # the same profile object, not a reused id
             _recent.move_to_end(key)
             return hit[1]
     u = _understand(
-        profile, text, expect=expect, caller_id=caller_id, office_id=office_id, language=language
+        profile,
+        text,
+        expect=expect,
+        caller_id=caller_id,
+        office_id=office_id,
+        language=language,
+        local=local_offices,
     )
     with _recent_lock:
         _recent[key] = (profile, u)
@@ -1820,10 +1880,14 @@ def _doctors_only_office(profile: BusinessProfile, low: str) -> OfficeMatch | No
     """The office of the one doctor named, when that doctor works at only one ("I need to see
     Dr. Chen … I can never remember which office he's at"; "Wherever Dr. Chen is."), or
     None. The flow says the office back, so the caller hears which one was taken."""
+
+    def called(provider_name: str) -> str:
+        # "Dr. Natarajan", or by first name: "I saw Dr. Priya last time"
+        words = [w for w in normalize(provider_name).split() if w not in ("dr", "doctor")]
+        return "|".join(re.escape(w) for w in {words[0], words[-1]})
+
     named = [
-        p
-        for p in profile.providers
-        if re.search(rf"\b(?:dr|doctor) {re.escape(normalize(p.name).split()[-1])}\b", low)
+        p for p in profile.providers if re.search(rf"\b(?:dr|doctor) (?:{called(p.name)})\b", low)
     ]
     if len(named) != 1 or len(named[0].offices) != 1:
         return None
@@ -1850,6 +1914,7 @@ def _understand(
     caller_id: str | None,
     office_id: str | None,
     language: str,
+    local: frozenset[str] = frozenset(),
 ) -> Understanding:
     if is_filler_only(text, profile.fillers_for(language)):
         return Understanding(text=text, filler_only=True)
@@ -1935,6 +2000,8 @@ def _understand(
     respelled = None
     if name is None and last_name is None and expect not in _NAME_KINDS:
         spelled = spelled_word(text)
+        if re.search(r"\blast name\b", low):
+            spelled = spelled or spelled_word(text, shortest=2)
         if spelled and re.search(r"\blast name\b", low):
             # "Sorry, my last name is actually spelled S M Y T H": a correction, any time.
             last_name = spelled
@@ -1946,7 +2013,7 @@ def _understand(
 
     correction = bool(_CORRECTION_RE.search(low))
     at_office = expect == "office" and not question
-    office = match_office(profile, text, expecting=at_office)
+    office = match_office(profile, text, expecting=at_office, local=local)
     if name is not None and office is not None:
         name = _without_trailing_place(name, office.heard)
         name_words = frozenset(normalize(name.full).split())
@@ -1988,7 +2055,9 @@ def _understand(
             else:
                 office = None
         else:
-            office = match_office(profile, text, exclude=name_words, expecting=at_office)
+            office = match_office(
+                profile, text, exclude=name_words, expecting=at_office, local=local
+            )
     by_doctor = False
     if office is None and not question:
         office = _doctors_only_office(profile, low)
@@ -1999,8 +2068,10 @@ def _understand(
     if name is None and expect == "message" and not question:
         # "Ben Carter." to "what would you like me to pass on?": the name, said first
         offered = _offered_name(profile, text)
-        if offered is not None and len(normalize(text).split()) <= 3 and (
-            _has_common_first_name(offered) or _written_as_a_name(text, offered)
+        if (
+            offered is not None
+            and len(normalize(text).split()) <= 3
+            and (_has_common_first_name(offered) or _written_as_a_name(text, offered))
         ):
             name = offered
             name_words = frozenset(normalize(name.full).split())
@@ -2105,6 +2176,16 @@ def _understand(
     if question and time and _TIME_CHANGE_ASK_RE.search(low):
         question = False  # "Can we make it Thursday morning instead?" changes the day
     question_kind = classify_question(text) if question else None
+    office_answer: Answer | None = None
+    if question_kind == "offices" and office is not None:
+        # "Do you have an office in Doral?": ours. Asked which office, the caller chooses it;
+        # otherwise the office's facts answer it
+        question_kind = None
+        if expect == "office":
+            question = False
+        elif (place := profile.office(office.office_id)) is not None:
+            # "What about Georgetown, is there one up there?": where it is
+            office_answer = Answer(office_fact(place, "address"), "address")
     if question and question_kind is None and time and _ANYTHING_AT_RE.search(low):
         # "Do you have anything Thursday afternoon?", "Is there anything early, like eight
         # in the morning?": a time asked about is the caller's preference (not "do you have
@@ -2125,10 +2206,13 @@ def _understand(
         )
         if plan_said and _INSURANCE_ASK_RE.search(low):
             question_kind = "insurance"
-    answer = None
+    answer = office_answer
     more: tuple[Answer, ...] = ()
-    if question and question_kind is None:
-        about = office.office_id if office else office_id
+    if question and question_kind is None and answer is None:
+        # "… with Dr. Chen next week. What's the address of his office?": the office of the
+        # one doctor named, when no office is
+        doctors = _doctors_only_office(profile, low) if office is None else None
+        about = office.office_id if office else doctors.office_id if doctors else office_id
         answer = answer_question(profile, text, office_id=about)
         if answer is not None:
             more = _more_answers(profile, text, answer, office_id=about)
@@ -2175,6 +2259,9 @@ def _understand(
     change = bool(_CHANGE_RE.search(low)) or (
         not question and time is not None and _new_time_for_existing(low, time)
     )
+    if change and _CHANGE_TAKEN_BACK_RE.search(low) and _booking_words(low):
+        # "Instead of cancelling, can I just make a new appointment?": a visit asked for
+        change = False
     if (
         change
         and expect == "anything_else"

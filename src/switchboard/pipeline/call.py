@@ -196,6 +196,7 @@ class CallSession:
         self.dialogue = DialogueProcessor(
             profile=info.profile,
             caller_id=info.from_number,
+            called_number=info.to_number,
             now=self._res.now(),
             hooks=self.hooks,
             hangup_delay_secs=s.hangup_delay_secs,

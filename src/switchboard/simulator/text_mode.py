@@ -126,6 +126,7 @@ async def run_text_call(
     dialogue = DialogueProcessor(
         profile=profile,
         caller_id=caller_id,
+        called_number=scenario.business or "",
         now=now,
         hooks=hooks,
         hangup_delay_secs=0.0,
