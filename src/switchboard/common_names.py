@@ -28,7 +28,7 @@ FIRST_NAMES = (
     "gloria ann teresa kathryn sara janice jean alice madison doris abigail julia judy grace "
     "denise amber marilyn beverly danielle theresa sophia marie diana brittany natalie isabella "
     "charlotte rose alexis kayla rosa carmen lucia sofia isabel elena gabriela daniela "
-    "valentina camila paula natalia adriana monica veronica patty lucas nina bianca linda"
+    "valentina camila paula natalia adriana monica veronica patty lucas nina bianca linda kendall"
 ).split()
 SURNAMES = (
     "smith johnson williams brown jones garcia miller davis rodriguez martinez hernandez "

@@ -587,10 +587,11 @@ def test_a_move_that_says_its_new_day_or_a_cancellation_asks_no_new_time(said):
     assert "work better" not in replies[-1].text
 
 
-def test_a_name_given_after_a_question_noted_for_staff_is_kept_for_them():
+def test_a_name_given_after_a_question_kept_for_staff_is_kept_for_them():
+    # asking after results is a message for staff (only they can answer it)
     state, replies = play_flow(["Are my test results back yet?", "It's Ingrid Solberg."])
     assert state.request.patient_name == "Ingrid Solberg" and "Ingrid" in replies[-1].text
-    assert state.questions == ["Are my test results back yet?"]
+    assert state.message == "Are my test results back yet?"
 
 
 def test_a_full_name_given_for_the_last_name_after_a_nickname_replaces_the_nickname():
@@ -736,3 +737,38 @@ def test_a_place_with_no_office_hears_the_offices_then_one_is_chosen():
     )
     assert "Kendall, Coral Gables, Hialeah, Austin, and Round Rock" in replies[-2].text
     assert state.request.office_id == "hialeah" and not state.questions
+
+
+# --- session 12, second half: blind batches h45-h49 --------------------------------------
+
+
+def test_asking_to_leave_a_message_for_an_office_keeps_the_office_and_asks_what_it_is():
+    state, replies = play_flow(["Hi, I just need to leave a message for the Austin office."])
+    assert replies[-1].expect == "message" and state.request.office_id == "austin"
+    state, replies = play_flow(
+        [
+            "Hi, I just need to leave a message for the Austin office.",
+            "My glasses are ready and I want to know when I can pick them up.",
+        ]
+    )
+    assert state.message.startswith("My glasses are ready") and replies[-1].expect == "name"
+
+
+def test_an_office_said_to_what_to_pass_on_is_the_office_and_the_message_is_asked_again():
+    state, replies = play_flow(["Can I leave a message?", "Round Rock."])
+    assert state.request.office_id == "round-rock" and not state.message
+    assert replies[-1].expect == "message"
+
+
+def test_a_short_message_that_says_what_it_is_is_taken():
+    state, replies = play_flow(["Need to reorder my contacts."])
+    assert state.outcome == "message_taken" and state.message == "Need to reorder my contacts."
+    assert replies[-1].expect == "office"
+
+
+def test_a_last_name_spelled_with_the_name_is_not_asked_to_be_spelled_again():
+    state, replies = play_flow(
+        ["I'd like to book an eye exam.", "Kendall.", "Jenna Brooks. B R O O K S."]
+    )
+    assert state.request.patient_name == "Jenna Brooks" and state.spelling_asked
+    assert replies[-1].expect == "insurance"

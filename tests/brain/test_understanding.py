@@ -2184,3 +2184,57 @@ def test_tenth_batch_phrasings(text, expect, field, value):
 def test_tenth_batch_answers(text, fact_in_answer):
     u = understand(PROFILE, text)
     assert u.question and u.answer is not None and fact_in_answer in u.answer.text
+
+
+# --- session 12, second half: blind batches h45-h49 --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need to reorder my contacts.",
+        "I'm running about ten minutes late for my appointment.",
+        "Are my test results back yet?",
+        "I dropped off my paperwork last week and wanted to make sure you got it.",
+    ],
+)
+def test_what_staff_act_on_is_a_message_for_them(text):
+    u = understand(PROFILE, text)
+    assert u.callback and not u.book
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("I need to get her seen this week.", "book", True),
+        # a sudden loss of sight in everyday words
+        ("The vision in her left eye just went out all of a sudden.", "emergency", True),
+        ("My dad says his sight suddenly went gray in one eye.", "emergency", True),
+        # long over and healed: a visit, not an emergency
+        (
+            "About a month ago I got some cleaning spray in my eye, it's totally fine now. "
+            "I'd like a checkup.",
+            "emergency",
+            False,
+        ),
+        # when the problem began is no time to come in
+        ("My daughter woke up with pink eye this morning.", "time", None),
+        ("It started last night, my eye is all red.", "time", None),
+        ("It started yesterday, can I come in this afternoon?", "time", "this afternoon"),
+        # another business's street is not our office
+        ("Is this the CVS pharmacy on Congress?", "office", None),
+    ],
+)
+def test_second_half_of_session_12_phrasings(text, field, value):
+    assert getattr(understand(PROFILE, text), field) == value
+
+
+def test_an_office_said_for_a_name_is_the_office_unless_it_is_a_first_name():
+    u = understand(PROFILE, "Hialeah.", expect="name")
+    assert u.name is None and u.office is not None and u.office.office_id == "hialeah"
+    assert understand(PROFILE, "Austin.", expect="name").name == PersonName("Austin", "")
+
+
+def test_a_plan_said_is_never_a_name():
+    u = understand(PROFILE, "It's Florida Blue.", expect="insurance")
+    assert u.name is None and u.insurance == InsuranceMatch("Florida Blue", True)

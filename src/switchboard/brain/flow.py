@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from switchboard.brain.knowledge import HOLIDAY_HOURS, office_fact, service_named
-from switchboard.brain.names import NOT_NAME, loose_name
+from switchboard.brain.names import NOT_NAME, loose_name, spelled_word
 from switchboard.brain.numbers import spoken_digits
 from switchboard.brain.replies import (
     expect_phrases,
@@ -643,6 +643,13 @@ def _apply_facts(
         changed = True
     if changed and state.mode == "open" and booking:
         state = replace(state, mode="booking")
+    if (
+        req.last_name
+        and (spelled := spelled_word(u.text))
+        and spelled.lower() == req.last_name.lower()
+    ):
+        # "Brooks. B R O O K S.": spelled already, it is not asked for again
+        state = replace(state, spelling_asked=True)
     return replace(state, request=req), acks, changed
 
 
@@ -940,9 +947,16 @@ def _step(
     if wants_message and state.mode in ("open", "wrap_up", "booking"):
         state = replace(state, reschedule=u.change and not u.cancel)
         said = safe_caller_words(u.text.strip())
-        detailed = len(said.split()) > 5
+        # "Need to reorder my contacts." says what it is, however short
+        detailed = (len(said.split()) > 5 or (u.callback and len(said.split()) >= 3)) and (
+            not _asks_only_to_leave_one(profile, said)
+        )
         if not detailed and not state.message:
-            return _ask(profile, replace(state, mode="message", message="", not_understood=0))
+            # "Hi, I just need to leave a message for the Austin office.": the office is kept
+            # and the message asked for
+            state = replace(state, mode="message", message="", not_understood=0)
+            state, _, _ = _apply_facts(profile, state, u)
+            return _ask(profile, state)
         state = _with_message(state, said if detailed else "")
         state = replace(state, mode="message", not_understood=0)
         state, acks, _ = _apply_facts(profile, _message_as_reason(state), u)
@@ -958,6 +972,16 @@ def _step(
         state, _, _ = _apply_facts(profile, replace(state, not_understood=0), u)
         thanks = fill(phrases.thank_name, first_name=state.request.first_name)
         return _ask(profile, _settle(state), thanks)
+    if (
+        state.mode == "message"
+        and state.expect == "message"
+        and u.office is not None
+        and len(normalize(u.text).split()) <= len(normalize(u.office.heard).split()) + 2
+    ):
+        # "Round Rock." to "what would you like me to pass on?": the office; the message is
+        # still to come
+        state, acks, _ = _apply_facts(profile, replace(state, not_understood=0), u)
+        return _ask(profile, _settle(state), join_ack(acks))
     if state.mode == "message" and state.expect == "message":
         state = replace(state, message=safe_caller_words(u.text.strip()), not_understood=0)
         state, _, _ = _apply_facts(profile, _message_as_reason(state), u)
@@ -1021,6 +1045,28 @@ def _step(
     # "Wednesday morning would be best. How long does the exam take, by the way?": the answer
     # is said before the recap, not dropped for it
     return _ask(profile, state, ack, keep_ack=bool(answer_text) and u.answer is not None)
+
+
+#: The words of asking to leave a message, which say nothing of what it is.
+_LEAVE_MESSAGE_WORDS = frozenset(
+    "hi hello hey yes yeah um uh so i i'm just need needed want wanted would like i'd to leave "
+    "a message for the someone somebody doctor dr doctors office please can could you take "
+    "pass on give them one of your my with our".split()
+)
+
+
+def _asks_only_to_leave_one(profile: BusinessProfile, said: str) -> bool:
+    """Does the caller only ask to leave a message ("Hi, I just need to leave a message for
+    the Austin office."), saying nothing yet of what it is?"""
+    low = normalize(said)
+    if "message" not in low.split():
+        return False
+    places = {
+        w for office in profile.offices for p in office.place_names() for w in normalize(p).split()
+    }
+    doctors = {w for p in profile.providers for w in normalize(p.name).split()}
+    rest = [w for w in low.split() if w not in _LEAVE_MESSAGE_WORDS | places | doctors]
+    return len(rest) <= 1
 
 
 #: A visit asked for in place of the message under way.

@@ -284,7 +284,12 @@ _CALLBACK_RE = re.compile(
     # understand why I owe …", "somebody from billing"
     r"charged (?:me )?twice|double[- ]?charged|overcharged|(?:got|received|have|get) (?:a|this|"
     r"the|my) bill|bill in the mail|my bill|billed|why i owe|i still owe|a refund|"
-    r"(?:from|in|to) billing)\b"
+    r"(?:from|in|to) billing|"
+    # what staff act on: an order, a late arrival, results, forms
+    r"(?:order|reorder|re order) (?:more |new |some |my |a )?(?:contacts|contact lenses|"
+    r"lenses|supply)|running (?:a (?:little|bit) )?late|minutes late|be (?:a (?:little|bit) )?"
+    r"late|stuck in traffic|(?:my|the|test) results|results (?:back|from)|dropped off (?:my |the "
+    r"|some )?(?:paperwork|forms)|(?:my|the) paperwork)\b"
 )
 #: The caller calling again themselves: "I'll think about it and call back" asks for nothing;
 #: nor does someone else calling later: "I'll have my aunt call to set it up for her".
@@ -335,7 +340,7 @@ _BOOK_RE = re.compile(
     rf"{_COME_TO}|"
     # the verb, not "my work schedule"
     r"(?<!my )(?<!work )(?<!the )(?<!your )(?<!our )(?<!a )(?<!his )(?<!her )schedule|"
-    r"come in|coming in|be seen|get seen|see (?:a|the) "
+    r"come in|coming in|be seen|get seen|get (?:her|him|them|me|us|my [a-z]+) seen|see (?:a|the) "
     r"doctor|see someone|checkup|"
     rf"{_SEE_PATIENT}|check up|get my eyes checked|make an|set up a|request|"
     r"get (?:her|him|me|them|my (?:son|daughter|husband|wife|mom|dad|mother|father)) in|"
@@ -356,7 +361,8 @@ _BOOK_VERB_RE = re.compile(
 #: no request for a new one unless a booking word is said besides it.
 _EXISTING_APPT_RE = re.compile(
     r"\b(?:(?:i|we|she|he|they|my [a-z]+)(?:'ve)? (?:already )?(?:have|has|had|got) "
-    r"(?:(?:an|a|my|our|her|his|their|two|both) )?(?:appointments?|appts?)|"
+    # "I have a two o'clock appointment", "she has an eye appointment Monday"
+    r"(?:(?:an|a|my|our|her|his|their|two|both) )?(?:[a-z0-9':]+ ){0,2}(?:appointments?|appts?)|"
     r"(?:my|our|her|his|their) (?:[a-z]+'s )?(?:appointments?|appts?)|"
     # "I'm taking my mom to her eye exam with you guys"
     r"(?:taking|bringing|driving) (?:my|her|his|our) [a-z]+ (?:in )?(?:to|for) (?:her|his|their|"
@@ -364,7 +370,8 @@ _EXISTING_APPT_RE = re.compile(
     # "I've got an eye exam coming up"
     r"(?:exam|appointment|appt|visit|checkup|check up) (?:coming up|scheduled|already)|"
     # "my dad's coming in to see you for the first time next week"
-    r"(?:[a-z]+'s|he's|she's|i'm|we're|[a-z]+ is) (?:coming|going) in (?:to see [a-z. ]+? )?"
+    r"(?:[a-z]+'s|he's|she's|i'm|we're|[a-z]+ is|patient) (?:coming|going) in "
+    r"(?:to see [a-z. ]+? )?"
     r"(?:for (?:the|her|his|my|our) first time )?(?:next|tomorrow|this|on|later|monday|tuesday|"
     r"wednesday|thursday|friday|saturday))\b"
 )
@@ -499,6 +506,15 @@ _SIGN_SYNONYMS: dict[str, tuple[str, ...]] = {
         "blind",
         "blacked out",
         "dark",
+        # "the vision in her left eye just went out all of a sudden"
+        "went out",
+        "went away",
+        "disappeared",
+        "blanked out",
+        "shut off",
+        "turned off",
+        "went gray",
+        "went grey",
     ),
     "vision": ("vision", "see", "sight", "seeing", "eyesight", "blind"),
     "chemical": (
@@ -610,7 +626,11 @@ _VISIT_EYE_RE = re.compile(
 _LONG_AGO_RE = re.compile(
     r"\b(?:years ago|months ago|a long time ago|long ago|back in (?:high school|college|the day|"
     r"\d{4}|nineteen|twenty)|when i was (?:a kid|a child|little|young|younger|in (?:high )?school)|"
-    r"(?:it|that|they|everything) healed|healed (?:up|fine|well)|last year|as a kid)\b"
+    r"(?:it|that|they|everything) healed|healed (?:up|fine|well)|last year|as a kid|"
+    # "About a month ago I got some cleaning spray in my eye … it's totally fine now"
+    r"a month ago|a year ago|a couple (?:of )?(?:months|years) ago|(?:it's|it is|its|"
+    r"everything's|i'm|they're) (?:totally |completely |all |perfectly )?(?:fine|better|healed)"
+    r" now)\b"
 )
 
 
@@ -1106,6 +1126,12 @@ def _day_part_in_passing(text: str, time: str) -> bool:
 
 
 _NEED_RE = re.compile(r"\b(?:i|we|she|he) (?:need|needs|want|wants|would like|'d like)\b")
+#: When a problem began: "woke up with pink eye this morning", "it started last night".
+_ONSET_RE = re.compile(
+    r"\b(?:woke up|wakes up|started|starting|began|begun|noticed|happened|came on|showed up|"
+    r"popped up|since)\b"
+)
+_ONSET_TIME_RE = re.compile(r"\b(?:yesterday|last night|today|tonight|this morning)\b")
 #: "Is" for "it is", as second-language English says it: "Yes, is my number.", "is correct".
 _IS_STATES_RE = re.compile(
     r"(?:^|\b(?:yes|yeah|si|ok|okay|no) )is (?:my (?:number|cell|phone|home|work)|the (?:right|"
@@ -1708,7 +1734,8 @@ def _reason_beside_question(profile: BusinessProfile, text: str) -> str | None:
 #: Dr. Whitfield for my glaucoma").
 _VISIT_WANTED_RE = re.compile(
     r"\b(?:need|needs|want|wants|would like|i'd like|looking for|to see|be seen|get (?:her|him|"
-    r"me|my|them)|book|schedule|appointment)\b"
+    r"me|my|them)|book|schedule|appointment|looking (?:at|into) (?:getting|a|an)|thinking about "
+    r"(?:getting|a|an)|interested in)\b"
 )
 
 #: A need the caller only expects ("I'm probably gonna need new glasses", "I might need
@@ -1969,7 +1996,7 @@ def _understand(
         or ("?" in text and bool(sentences) and bool(_OTHER_BUSINESS_NAMED_RE.fullmatch(opening)))
     )
     if other_business:
-        identity = False
+        identity = False  # and the street named is the other business's ("CVS on Congress")
     repeat = bool(_REPEAT_RE.search(low)) and len(low.split()) <= 12
     line_check = bool(low) and not _LINE_CHECK_RE.sub(" ", low).strip()
     hold = bool(_HOLD_RE.search(low)) and len(low.split()) <= 14
@@ -1997,6 +2024,13 @@ def _understand(
         if name is not None and not name.last and _titled(low, name.first):
             # "This is Mrs. Adeyemi calling": a title goes with the last name
             name, last_name = None, name.first
+    if (
+        name is not None
+        and not name.last
+        and normalize(name.first) in _place_names(profile)
+        and not _has_common_first_name(name)
+    ):
+        name = None  # "Hialeah." to "may I have your name?" is the office (not "Austin")
     respelled = None
     if name is None and last_name is None and expect not in _NAME_KINDS:
         spelled = spelled_word(text)
@@ -2014,6 +2048,8 @@ def _understand(
     correction = bool(_CORRECTION_RE.search(low))
     at_office = expect == "office" and not question
     office = match_office(profile, text, expecting=at_office, local=local)
+    if other_business and office is not None and office.score < 100:
+        office = None  # "Is this the CVS pharmacy on Congress?": their street, not our office
     if name is not None and office is not None:
         name = _without_trailing_place(name, office.heard)
         name_words = frozenset(normalize(name.full).split())
@@ -2107,6 +2143,17 @@ def _understand(
     time = extract_time(text, expecting=expect == "time" and not question)
     if time and expect != "time" and _day_part_in_passing(text, time):
         time = None  # "these headaches right behind my eyes by the afternoon"
+    if time and expect != "time" and _ONSET_RE.search(low):
+        # "my daughter woke up with pink eye this morning": when it began, not when to come
+        # ("It started yesterday, can I come in this afternoon?" keeps the afternoon)
+        clauses = re.split(_CLAUSE_BREAK, text)
+        kept = [
+            c
+            for c in clauses
+            if not (_ONSET_RE.search(normalize(c)) and _ONSET_TIME_RE.search(normalize(c)))
+        ]
+        if len(kept) < len(clauses):
+            time = extract_time(" , ".join(kept))
     if time and expect == "anything_else" and not question:
         # "Lunchtime would be ideal, like around noon. Maybe Thursday?" after the recap: a new
         # preference, said in pieces as an answer to "what day and time?" is
@@ -2160,7 +2207,7 @@ def _understand(
             trimmed = re.sub(r"^(?:for|about|regarding)\s+", "", trimmed, flags=re.IGNORECASE)
             if trimmed:
                 reason = trimmed
-    if expect in ("name", "last_name", "spelling") and insurance is not None and insurance.matched:
+    if insurance is not None and insurance.matched:
         said = normalize(text)
         plan = normalize(insurance.value)
         # "it's through eyemed" is a plan, not the caller "Through Eyemed" (but "Maria Davis"
@@ -2171,7 +2218,12 @@ def _understand(
             or (not name.last and normalize(name.first) in plan.replace(" ", ""))
         ):
             name = None
-        if last_name and normalize(last_name) in said and normalize(insurance.value) in said:
+        if (
+            expect in ("name", "last_name", "spelling")
+            and last_name
+            and normalize(last_name) in said
+            and normalize(insurance.value) in said
+        ):
             last_name = None
     if question and time and _TIME_CHANGE_ASK_RE.search(low):
         question = False  # "Can we make it Thursday morning instead?" changes the day
