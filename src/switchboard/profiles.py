@@ -208,6 +208,7 @@ class Phrases(_Model):
     ask_office_for_fact: str = "Which office would you like to know about?"
     ask_name: str = "May I have your first and last name?"
     ask_last_name: str = "Thanks, {first_name}, and what's your last name?"
+    ask_patient_last_name: str = "And what's {first_name}'s last name?"
     ask_insurance: str = "What insurance do you have, if any?"
     ask_time: str = "What day and time would you prefer, {first_name}?"
     ask_anything_else: str = "Is there anything else I can help you with?"
@@ -220,6 +221,7 @@ class Phrases(_Model):
     confirm_office: str = "Great, our {office} office."
     confirm_office_corrected: str = "Got it, our {office} office."
     thank_name: str = "Thank you, {first_name}."
+    thank_patient_name: str = "Thank you, that's for {first_name}."  # a family member's name
     state_phone: str = (
         "I have your number as {number}; if that's not the best number to reach you, "
         "just let me know."

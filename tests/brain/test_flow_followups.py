@@ -772,3 +772,68 @@ def test_a_last_name_spelled_with_the_name_is_not_asked_to_be_spelled_again():
     )
     assert state.request.patient_name == "Jenna Brooks" and state.spelling_asked
     assert replies[-1].expect == "insurance"
+
+
+# --- session 14: blind batches h55-h59 -------------------------------------------------------
+
+
+def test_a_family_members_name_is_said_back_but_the_caller_is_not_called_by_it():
+    state, replies = play_flow(
+        [
+            "Hi, this is Rebecca Stein, I'm calling for my son Noah Stein. He needs a pediatric "
+            "eye exam at the Austin office, he's on our Aetna plan.",
+            "Anytime during Thanksgiving week.",
+        ]
+    )
+    assert state.request.patient_name == "Noah Stein"
+    assert state.request.reason == "He needs a pediatric eye exam"
+    assert state.request.preferred_time == "Anytime during Thanksgiving week"
+    assert all("Noah" not in r.text for r in replies[2:])  # the time question, the recap
+    _, replies = play_flow(["I need an eye exam for my son", "Kendall", "It's for my son, Mateo"])
+    assert replies[-1].text == "Thank you, that's for Mateo. And what's Mateo's last name?"
+
+
+def test_a_call_back_asked_for_at_the_plan_question_is_a_message_with_what_was_said():
+    state, replies = play_flow(
+        [
+            "This is Pearl Hutchins. I had my cataract surgery through the Coral Gables office, "
+            "and I've lost the paper about my eye drops. I can't remember if it's three times a "
+            "day or four.",
+            "Yes, please, have the nurse or somebody call me.",
+        ]
+    )
+    assert state.mode == "wrap_up" and state.outcome == "message_taken"
+    assert "eye drops" in state.request.reason and state.request.office_id == "coral-gables"
+    assert replies[-1].expect == "anything_else"
+
+
+def test_a_question_noted_then_a_call_back_keeps_the_question_and_its_office():
+    state, _ = play_flow(
+        [
+            "Hi, I ordered new glasses for my mother at your Kendall office a couple of weeks "
+            "ago, and I wanted to find out if they're ready to pick up.",
+            "Please have someone call me back at this number.",
+        ]
+    )
+    assert state.request.office_id == "kendall" and state.outcome == "message_taken"
+    assert "glasses" in state.request.reason and "call me back" in state.request.reason
+    state, replies = play_flow(
+        ["How much is the eye exam if I pay cash? My name is Rosa Mendoza, I go to Hialeah."]
+    )
+    assert state.questions and state.request.office_id == "hialeah"
+    assert "note your question" in replies[-1].text
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Eye exam, Round Rock, Priya Shah, Aetna, Tuesday morning."],
+        ["Can we make this fast? Glaucoma check, Coral Gables, Robert Klein.", "Cigna.",
+         "Mornings."],
+        ["Eye exam, Coral Gables.", "Leo Grant, Cigna.", "Monday, late afternoon."],
+    ],
+)
+def test_a_terse_caller_listing_facts_reaches_the_recap(lines):
+    state, replies = play_flow(lines)
+    assert state.request.complete and state.outcome == "request_captured"
+    assert "noted your request" in replies[-1].text

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from switchboard.brain.replies import join_ack
+from switchboard.brain.flow import CallRequest
+from switchboard.brain.replies import join_ack, recap_request
+from switchboard.profiles import default_profiles_dir, load_profile
 
 
 @pytest.mark.parametrize(
@@ -27,3 +29,23 @@ from switchboard.brain.replies import join_ack
 )
 def test_acknowledgements_join_without_saying_anything_twice(acks, said):
     assert join_ack(acks) == said
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        # the caller's "my" is the agent's "your"; a caller speaking of themselves is not
+        # repeated in the agent's mouth
+        ("an eye exam for my daughter", "to come in for an eye exam for your daughter"),
+        ("a checkup, I think I need glasses", "to come in"),
+        ("I'm due for a checkup", "to come in"),
+        ("we need a contact lens fitting", "to come in"),
+        # typed with a capital, said mid-sentence; a capitalized acronym stays
+        ("Glaucoma check", "to come in for glaucoma check"),
+        ("LASIK consultation", "to come in for LASIK consultation"),
+        ("my dry eyes", "to come in"),
+    ],
+)
+def test_the_recap_speaks_of_the_reason_in_the_agents_words(reason, said):
+    profile = load_profile(default_profiles_dir() / "bayside-vision.yaml")
+    assert recap_request(profile, CallRequest(reason=reason)) == said

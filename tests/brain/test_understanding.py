@@ -7,7 +7,13 @@ import re
 import pytest
 
 from switchboard.brain.knowledge import answer_question, faq_match, is_question
-from switchboard.brain.names import PersonName, extract_last_name, extract_name, spelled_word
+from switchboard.brain.names import (
+    PersonName,
+    extract_last_name,
+    extract_name,
+    names_someone_else,
+    spelled_word,
+)
 from switchboard.brain.numbers import digits_from_words, extract_phone, spoken_digits
 from switchboard.brain.places import InsuranceMatch, OfficeMatch, match_insurance, match_office
 from switchboard.brain.understanding import (
@@ -2238,3 +2244,190 @@ def test_an_office_said_for_a_name_is_the_office_unless_it_is_a_first_name():
 def test_a_plan_said_is_never_a_name():
     u = understand(PROFILE, "It's Florida Blue.", expect="insurance")
     assert u.name is None and u.insurance == InsuranceMatch("Florida Blue", True)
+
+
+# --- session 14: blind batches h55-h59 (parents, older callers, second-language English, terse
+# callers, hesitant callers) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "spelled"),
+    [
+        ("O, apostrophe, C O N N O R", "O'Connor"),
+        ("D apostrophe A M I C O", "D'Amico"),
+        ("S M I T H hyphen J O N E S", "Smith-Jones"),
+        ("It's Ann, A N N", None),  # too short to be a spelling
+    ],
+)
+def test_a_mark_named_between_spelled_letters_is_kept(text, spelled):
+    assert spelled_word(text) == spelled
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "name"),
+    [
+        ("I'd like to book an eye exam for my daughter, Lily Stone.", False, ("Lily", "Stone")),
+        (
+            "I need to bring my daughter Grace Kim to the Austin office for a pediatric exam.",
+            False,
+            ("Grace", "Kim"),
+        ),
+        # a name cue after a place said first: the place is no name
+        ("No, wait, the other office. Round Rock. Name's Leah Burns.", True, ("Leah", "Burns")),
+        # a hyphenated last name spelled in its parts
+        (
+            "Valentina Ruiz-Castro. Ruiz is R U I Z, then a hyphen, then Castro, C A S T R O.",
+            True,
+            ("Valentina", "Ruiz-Castro"),
+        ),
+        # "number's", "name's": the word and its "'s" are no name
+        ("Number's right. That's everything.", True, None),
+        ("number's fine. nothing else", True, None),
+        ("Whenever. Mornings are better.", True, None),
+    ],
+)
+def test_names_said_by_parents_and_terse_callers(text, expecting, name):
+    found = extract_name(text, expecting=expecting)
+    assert (found and (found.first, found.last)) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("Hi, this is Rebecca Stein, I'm calling for my son Noah Stein.", True),
+        ("His name is Mateo Garza.", True),
+        ("Eugene Foster. He's my father, I'm Brian Foster.", True),
+        ("I need to bring my daughter Grace Kim to the Austin office.", True),
+        ("Maria Gonzalez.", False),
+        # the caller's own name, said before the family member
+        ("This is Maria, and I need an exam for my daughter.", False),
+    ],
+)
+def test_a_family_members_name_is_told_from_the_callers(text, other):
+    name = extract_name(text, expecting=True)
+    assert name is not None and names_someone_else(text, name) is other
+
+
+def test_a_last_name_after_an_apology_is_the_name_said():
+    assert extract_last_name("Oh, forgive me. Hollis. Margaret Hollis.") == "Hollis"
+
+
+@pytest.mark.parametrize(
+    ("text", "expect", "name"),
+    [
+        # a name as one item of a list of facts, at any question
+        ("Eye exam, Round Rock, Priya Shah, Aetna, Tuesday morning.", None, ("Priya", "Shah")),
+        ("cancel my appt. kendall. paula suarez.", None, ("Paula", "Suarez")),
+        ("Reschedule. Round Rock. Kevin Lam. Next week sometime.", None, ("Kevin", "Lam")),
+        ("Erin Walsh here, need a glaucoma check in Pflugerville.", None, ("Erin", "Walsh")),
+        (
+            "Good afternoon. I'm Mrs. Lorraine Dubois, I have Blue Cross Blue Shield, and I'd "
+            "like an appointment at the Kendall office about my dry eyes, please.",
+            None,
+            ("Lorraine", "Dubois"),
+        ),
+        ("Okay, great. Jasmine Powell.", "name", ("Jasmine", "Powell")),
+        # the plan said after the name is not part of it
+        ("Leo Grant, Cigna.", "name", ("Leo", "Grant")),
+        # visits and places in a list are no names
+        ("Eye exam, Coral Gables.", None, None),
+        ("Blurry Vision, Hialeah", None, None),
+        ("Contact Lens Fitting, Miami Lakes", None, None),
+        ("Pink eye. Doral. Tomorrow morning.", None, None),
+    ],
+)
+def test_a_name_in_a_list_of_facts_is_the_name(text, expect, name):
+    found = understand(PROFILE, text, expect=expect).name
+    assert (found and (found.first, found.last)) == name
+
+
+def test_a_last_name_taken_back_at_another_question_is_the_last_name():
+    u = understand(PROFILE, "Sorry, last name's Walsh, not Marsh. Insurance is Cigna.",
+                   expect="insurance")
+    assert u.name is None and u.last_name == "Walsh"
+    assert u.insurance == InsuranceMatch("Cigna", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        # a verb without its subject after a comma is no question (English as a second language)
+        ("My eye is hurting since two days, is red and itchy. I want somebody check it.", False),
+        ("No, gracias, is all.", False),
+        ("I need an exam, do you take Aetna", True),
+        # an order's status is a question for staff
+        ("I was wondering if they're ready to pick up yet.", True),
+        ("Two weeks ago I order the new glasses. I want to know it is ready or not.", True),
+        ("I want to come in if it is in the morning", False),
+    ],
+)
+def test_questions_from_callers_with_other_first_languages(text, question):
+    assert is_question(text) is question
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        # a plea to hurry asks nothing; the facts after it are a request
+        ("Can we make this fast? Glaucoma check, Coral Gables, Robert Klein.", "question", False),
+        # whether an order is ready is never answered from an FAQ
+        ("Hi, I ordered glasses at Coral Gables. I want to know it is ready or not.", "answer",
+         None),
+        # papers staff send are a message for them
+        ("The school nurse wants a copy of my son's eyeglass prescription.", "callback", True),
+        ("I have appointment on Thursday, but I cannot come. I need change it for other day.",
+         "change", True),
+        # "if this is the wrong number" only wonders
+        ("Sorry if this is the wrong number, do you guys do LASIK?", "wrong_number", False),
+        ("I need to bring my daughter Grace Kim to the Austin office for a pediatric exam.",
+         "book", True),
+    ],
+)
+def test_session_14_intents(text, field, value):
+    assert getattr(understand(PROFILE, text), field) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("I need to bring my daughter Grace Kim to the Austin office for a pediatric eye exam.",
+         "a pediatric eye exam"),
+        ("Erin Walsh here, need a glaucoma check in Pflugerville.", "a glaucoma check"),
+        (
+            "This is Rebecca Stein, I'm calling for my son Noah Stein. He needs a pediatric eye "
+            "exam at the Austin office, he's on our Aetna plan.",
+            "He needs a pediatric eye exam",
+        ),
+    ],
+)
+def test_the_reason_without_the_office_plan_or_patient_said_with_it(text, reason):
+    assert understand(PROFILE, text).reason == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # a day that bounds a range keeps its bounding words: staff must not read "Friday"
+        ("Sometime before Friday", "Sometime before Friday"),
+        ("After Tuesday works", "After Tuesday"),
+        ("By Thursday", "By Thursday"),
+        ("until January tenth", "until January tenth"),
+        ("I can't come until after the fifth", "until after the fifth"),
+        ("the day after tomorrow", "day after tomorrow"),
+        ("can I come by Tuesday", "Tuesday"),  # "come by" is a visit
+        # breaks, holidays, months
+        ("during his winter break", "during his winter break"),
+        ("over Christmas break", "over Christmas break"),
+        ("anytime during Thanksgiving week works for us", "anytime during Thanksgiving week"),
+        ("The week between Christmas and New Year's, when he's off school.",
+         "week between Christmas and New Year's"),
+        ("sometime over the holidays", "sometime over the holidays"),
+        ("The 15 of January, or after this.", "The 15 of January"),
+        ("early next month", "early next month"),
+        ("the end of the month", "the end of the month"),
+        # a day taken back after a pause
+        ("Tuesday, or, hmm, no, Thursdays are better for me. Thursday.", "Thursdays"),
+    ],
+)
+def test_times_with_their_bounds_breaks_and_months(text, said):
+    assert extract_time(text, expecting=True) == said

@@ -128,3 +128,30 @@ def test_resolver_is_deterministic():
 def test_a_day_ruled_out_resolves_to_no_date(text):
     now = datetime(2026, 11, 21, 10, 15, tzinfo=ZoneInfo("America/New_York"))
     assert resolve_date(text, now=now, timezone="America/New_York") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a day that bounds a range is no day to come
+        ("Sometime before Friday", None),
+        ("After Tuesday", None),
+        ("By Thursday", None),
+        ("until January tenth", None),
+        ("anytime before the 15th", None),
+        ("before next Wednesday", None),
+        ("until after the fifth", None),
+        # a bounded clock time keeps its day; "the day after tomorrow" is a day
+        ("Tuesday after 3", date(2026, 11, 24)),
+        ("next Monday after 2", date(2026, 11, 23)),
+        ("Friday by noon", date(2026, 11, 27)),
+        ("the day after tomorrow", date(2026, 11, 23)),
+        ("by the way, Tuesday", date(2026, 11, 24)),
+        # a holiday, break or season: staff work out the day
+        ("the Monday after Thanksgiving", None),
+        ("after spring break on a Tuesday", None),
+        ("a Tuesday over winter break", None),
+    ],
+)
+def test_a_day_that_bounds_a_range_or_sits_by_a_holiday_resolves_to_no_date(text, expected):
+    assert resolve_date(text, now=SAT, timezone=NY) == expected

@@ -199,6 +199,8 @@ def test_fold_drops_case_accents_and_punctuation():
         ("at 10:30", "ten thirty", True),
         ("after 3", "after four", False),
         ("the twelfth in the morning", "12th", True),
+        ("My eye's been red for a week", "eye", True),
+        ("My eye's been red for a week", "eyes", False),
     ],
 )
 def test_request_words_match_their_plural_and_number_digits(text, phrase, found):

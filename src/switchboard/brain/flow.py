@@ -120,6 +120,7 @@ class FlowState:
     last_said: str = ""  # the agent's last reply, said again when the caller asks
     last_heard: str = ""  # the caller's last utterance (a sign told over two turns)
     name_said: bool = False  # the agent has said the caller's first name back
+    patient_is_other: bool = False  # the name is a family member's: not said to the caller
     message_after_request: bool = False  # a message left once the request was complete
     insurance_asked: bool = False
     phone_stated: bool = False  # the number was read back; the next utterance may correct it
@@ -224,7 +225,7 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
     """The next question to ask (and the state that asks it)."""
     phrases = profile.phrases
     req = state.request
-    first = req.first_name
+    first = _addressed(state)
     if state.pending_fact:
         return state, phrases.ask_office_for_fact, "office"
     if state.mode == "message":
@@ -236,7 +237,7 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
         if _may_ask_name(state) and not req.first_name:
             return _asked_name(state), phrases.ask_name, "name"
         if _may_ask_name(state) and req.first_name and not req.last_name:
-            return _asked_name(state), fill(phrases.ask_last_name, first_name=first), "last_name"
+            return _asked_name(state), _ask_last_name(profile, state), "last_name"
         if _should_ask_spelling(state):
             return _asked_spelling(profile, state)
         if state.reschedule and not req.preferred_time and not state.new_time_asked:
@@ -253,7 +254,7 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
         if _may_ask_name(state) and not req.first_name:
             return _asked_name(state), phrases.ask_name, "name"
         if _may_ask_name(state) and req.first_name and not req.last_name:
-            return _asked_name(state), fill(phrases.ask_last_name, first_name=first), "last_name"
+            return _asked_name(state), _ask_last_name(profile, state), "last_name"
         if _should_ask_spelling(state):
             return _asked_spelling(profile, state)
         state = _name_given_up(state)
@@ -349,6 +350,18 @@ def _should_ask_spelling(state: FlowState) -> bool:
     )
 
 
+def _addressed(state: FlowState, req: CallRequest | None = None) -> str:
+    """The first name the agent calls the caller by (of ``req``, the request being filled, or
+    the state's): none when it is a family member's ("I'm calling for my son Noah")."""
+    return "" if state.patient_is_other else (req or state.request).first_name
+
+
+def _ask_last_name(profile: BusinessProfile, state: FlowState) -> str:
+    if state.patient_is_other:
+        return fill(profile.phrases.ask_patient_last_name, first_name=state.request.first_name)
+    return fill(profile.phrases.ask_last_name, first_name=state.request.first_name)
+
+
 def _common_full_name(first: str, last: str) -> bool:
     return is_common_first_name(first) and is_common_surname(last)
 
@@ -368,7 +381,7 @@ def _wrap_up(
             phrases.recap,
             request=recap_request(profile, state.request),
             number=number,
-            first_name=state.request.first_name,
+            first_name=_addressed(state),
         )
     elif number:
         statement = fill(phrases.state_phone, number=number)
@@ -386,8 +399,12 @@ def _ask(
     was_wrapping = state.mode == "wrap_up"
     before = state
     state, question, expect = _next(profile, state)
-    first = state.request.first_name
+    first = _addressed(state)
     thanks = fill(profile.phrases.thank_name, first_name=first) if first else None
+    if state.patient_is_other and state.request.first_name:
+        # a family member's name is said back, not used to address the caller
+        first = state.request.first_name
+        thanks = fill(profile.phrases.thank_patient_name, first_name=first)
     if _office_just_given_up(before, replace(state, expect=expect)) and ack in ("", thanks):
         # Said instead of a thanks (an answer to a question is kept): two sentences.
         ack = profile.phrases.office_later
@@ -408,7 +425,7 @@ def _ask(
             # one sentence with the recap ("Thank you, Marcus; I've noted …"): a turn stays
             # within two sentences
             question = f"{thanks.rstrip('.')}; {question}"
-    if first and ack == thanks and first in question:
+    if first and ack == thanks and first in question and not state.patient_is_other:
         ack = ""  # the question already says the name
     text = f"{ack} {question}".strip() if ack else question
     return state, _reply(profile, text, expect, **flags)
@@ -430,7 +447,7 @@ def _goodbye(
     state = _settle(replace(state, ended=True, mode="ended", expect=None))
     if outcome is not None:
         state = replace(state, outcome=outcome)
-    return state, _reply(profile, goodbye_text(profile, state.request.first_name), end_call=True)
+    return state, _reply(profile, goodbye_text(profile, _addressed(state)), end_call=True)
 
 
 # --- facts -----------------------------------------------------------------------------------
@@ -557,10 +574,15 @@ def _apply_facts(
             last = u.name.last or (req.last_name if keeps_last else "")
             req = replace(req, first_name=u.name.first, last_name=last)
             req = replace(req, patient_name=f"{req.first_name} {req.last_name}".strip())
+            # "I'm calling for my son Noah Stein": the caller is not called Noah
+            state = replace(state, patient_is_other=u.someone_else)
             if state.mode == "wrap_up":
                 acks.append(phrases.noted_correction)
+            elif state.patient_is_other:
+                # said back, so the caller hears whose name was taken
+                acks.append(fill(phrases.thank_patient_name, first_name=req.first_name))
             else:
-                acks.append(fill(phrases.thank_name, first_name=req.first_name))
+                acks.append(fill(phrases.thank_name, first_name=_addressed(state, req)))
             changed = True
     if u.last_name and req.first_name:
         first, last = req.first_name, u.last_name
@@ -570,7 +592,7 @@ def _apply_facts(
             # a nickname stood for, then the last name)
             first, last = said[0], " ".join(said[1:])
         req = replace(req, first_name=first, last_name=last, patient_name=f"{first} {last}")
-        acks.append(fill(phrases.thank_name, first_name=req.first_name))
+        acks.append(fill(phrases.thank_name, first_name=_addressed(state, req)))
         changed = True
     elif u.last_name and not req.last_name:
         # "This is Mrs. Adeyemi": the last name kept; the full name is asked for as usual
@@ -702,6 +724,14 @@ def _handle_question(
     # "How much is a contact lens fitting?" noted, then "I'd like to set one up anyway"
     service = service_named(profile, u.text) or _visit_named(u.text)
     state = replace(state, discussed_service=service)
+    if u.office and not state.request.office_id:
+        # "How much is the exam if I pay cash? … I go to Hialeah": staff call from that office
+        office = u.office
+        state = replace(
+            state,
+            request=replace(state.request, office=office.name, office_id=office.office_id),
+            discussed_office_id=office.office_id,
+        )
     return replace(state, questions=[*state.questions, question]), phrases.question_noted
 
 
@@ -928,6 +958,16 @@ def _step(
     # Reschedule / cancel / "have someone call me back": a message for staff.
     # "Call me back on my cell, it's …" gives a number; it asks for no other message.
     wants_message = u.change or (u.callback and not u.phone and state.mode in ("open", "wrap_up"))
+    if (
+        u.callback
+        and not (u.phone or u.has_facts or u.book)
+        and state.mode == "booking"
+        and state.expect in ("insurance", "time")
+        and not state.request.complete
+    ):
+        # "Have the nurse or somebody call me" at the plan question: the caller wants a call
+        # back, not a visit ("I've lost the paper about my eye drops")
+        wants_message = True
     if wants_message and state.mode == "wrap_up" and state.request.complete:
         # "… one more thing, my wife has an appointment this Thursday that I need to
         # cancel": a message beside the request, which stays as it was.
@@ -947,6 +987,10 @@ def _step(
     if wants_message and state.mode in ("open", "wrap_up", "booking"):
         state = replace(state, reschedule=u.change and not u.cancel)
         said = safe_caller_words(u.text.strip())
+        if u.callback and not u.change and state.questions and not state.message:
+            # "Are my glasses ready?" noted, then "have them call me back": the message is
+            # the question
+            said = f"{state.questions[-1].rstrip(' .')}. {said}"
         # "Need to reorder my contacts." says what it is, however short
         detailed = (len(said.split()) > 5 or (u.callback and len(said.split()) >= 3)) and (
             not _asks_only_to_leave_one(profile, said)
@@ -970,7 +1014,7 @@ def _step(
         # "Ben Carter." to "what would you like me to pass on?": the name, and the message is
         # still to come
         state, _, _ = _apply_facts(profile, replace(state, not_understood=0), u)
-        thanks = fill(phrases.thank_name, first_name=state.request.first_name)
+        thanks = fill(phrases.thank_name, first_name=_addressed(state))
         return _ask(profile, _settle(state), thanks)
     if (
         state.mode == "message"

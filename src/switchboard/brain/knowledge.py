@@ -225,7 +225,14 @@ def _asked_with_question_mark(text: str) -> bool:
 
 
 def _starts_as_question(text: str) -> bool:
-    sentences = re.split(r"[.!;?]\s*|,\s+(?=(?:do|does|is|are|can|what|how|where)\b)", text)
+    # "…, do you take Aetna" asks; "My eye is hurting, is red and itchy" and "No, gracias, is
+    # all" (English as a second language) do not: after a comma, the verb needs its subject
+    sentences = re.split(
+        r"[.!;?]\s*|,\s+(?=(?:(?:do|does|is|are|can) (?:you|i|we|they|he|she|it|there|that|"
+        r"this|the|my|your|his|her|our|y'all|anyone|someone|somebody)|what|how|where)\b)",
+        text,
+        flags=re.IGNORECASE,
+    )
     return any(_QUESTION_START.search(normalize(sentence)) for sentence in sentences)
 
 
@@ -237,6 +244,7 @@ def asks_in_words(text: str) -> bool:
         _starts_as_question(text)
         or bool(_QUESTION_AFTER_NOISE.search(low))
         or bool(_INFO_REQUEST_RE.search(low))
+        or bool(ORDER_STATUS_RE.search(low))
         or _asks_inside(low)
     )
 
@@ -251,6 +259,13 @@ _INFO_REQUEST_RE = re.compile(
     r"if|whether|what|when|where|how|which|who|about)\b"
     # a recognizer's version: "i just want to campbell check need address"
     r"|\b(?:want|wanted|need|needed) to (?:[a-z']+ ){1,3}(?:address|hours|directions)\b"
+)
+#: An order's status, which only staff can tell: "I was wondering if they're ready to pick up
+#: yet", "I want to know it is ready or not", "have my contacts come in yet".
+ORDER_STATUS_RE = re.compile(
+    r"\b(?:if|whether) (?:they're|they are|it's|it is|they|it|my [a-z]+ (?:are|is)) "
+    r"ready\b|\bready (?:to (?:be )?pick(?:ed)? up|for pick ?up|or not)\b|"
+    r"\b(?:came|come|arrived) in yet\b"
 )
 #: A question inside a recognizer's run-on sentence ("ponce de leon got it him where do i park
 #: over there"): only openings nothing else starts with, and not after the caller said what

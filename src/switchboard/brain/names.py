@@ -43,9 +43,16 @@ NOT_NAME = frozenset(
     im hm mhm huh mmm umm uhm erm speaking now today let's lets start needs wants keeps gets
     ten eleven twelve twenty thirty forty fifty hundred
     urgent important serious emergency crazy weird strange awkward embarrassing kind sort
-    regarding concerning
+    regarding concerning whenever whatever wherever forgive excuse pardon gracias
     """.split()
 ) | frozenset(DIGIT_NAMES)
+
+
+def not_a_name(word: str) -> bool:
+    """A word no name is made of: "the", "Tuesday", and their "'s" ("number's", "name's")."""
+    return word in NOT_NAME or (word.endswith("'s") and word[:-2] in NOT_NAME)
+
+
 TITLES = frozenset({"dr", "doctor", "mr", "mrs", "ms", "miss", "mister"})
 # First names that commonly pair into one two-word first name ("Mary Ann", "Jo Ellen").
 COMPOUND_FIRST = frozenset(
@@ -106,8 +113,10 @@ _CUE_RE = re.compile(
 )
 _STRONG_CUE_RE = re.compile(r"\b(?:my name is|my name's|my name|name is|name's|the name is)\b")
 _O_PREFIX_RE = re.compile(r"\b([a-z]{2,}) oh ([a-z]{3,})\b")
-_SPELLED_RE = re.compile(r"(?<![a-z'])(?:[a-z][ .,-]+){2,}[a-z](?![a-z'])")
-_SPELLED_SHORT_RE = re.compile(r"(?<![a-z'])(?:[a-z][ .,-]+){1,}[a-z](?![a-z'])")
+_SPELLED_RE = re.compile(r"(?<![a-z'])(?:[a-z][ .,~^-]+){2,}[a-z](?![a-z'])")
+_SPELLED_SHORT_RE = re.compile(r"(?<![a-z'])(?:[a-z][ .,~^-]+){1,}[a-z](?![a-z'])")
+#: "O, apostrophe, C O N N O R", "S M I T H hyphen J O N E S": the mark named between letters
+_SPELLED_MARK_RE = re.compile(r"(?<=\b[a-z])[ .,]+(apostrophe|hyphen|dash)[ .,]+(?=[a-z]\b)")
 
 
 @dataclass(frozen=True)
@@ -145,21 +154,23 @@ def spelled_word(text: str, *, shortest: int = 3) -> str | None:
     low = re.sub(r"(?<!\b[a-z] )\b(?:with )?an? ([a-z])[.,]?\s+(?=\1\b)", "", low)
     # "P as in Peter, R, U, I, T, T": the word names the letter before it
     low = re.sub(r"\b([a-z])[.,]? (?:as in|for) [a-z']+\b", r"\1", low)
+    low = _SPELLED_MARK_RE.sub(lambda m: " ~ " if m.group(1) == "apostrophe" else " ^ ", low)
     best = None
     pattern = _SPELLED_RE if shortest >= 3 else _SPELLED_SHORT_RE
     for match in pattern.finditer(low):
-        letters = re.sub(r"[^a-z]", "", match.group(0))
-        if len(letters) >= shortest and (best is None or len(letters) > len(best)):
-            best = letters
+        letters = re.sub(r"[^a-z~^]", "", match.group(0)).replace("~", "'").replace("^", "-")
+        count = len(re.sub(r"[^a-z]", "", letters))
+        if count >= shortest and (best is None or count > len(re.sub(r"[^a-z]", "", best))):
+            best = letters.strip("'-")
     return title_name(best) if best else None
 
 
-def _name_words(candidate: list[str], *, strict: bool) -> list[str]:
+def name_words(candidate: list[str], *, strict: bool) -> list[str]:
     out: list[str] = []
     for word in candidate:
         if word in TITLES and not out:
             continue
-        if word in NOT_NAME or not re.fullmatch(r"[a-z][a-z'-]*", word) or len(word) < 2:
+        if not_a_name(word) or not re.fullmatch(r"[a-z][a-z'-]*", word) or len(word) < 2:
             break
         out.append(word)
         if len(out) == 4:
@@ -209,9 +220,14 @@ def _leading_name(text: str, low: str, *, spelled: bool) -> list[str] | None:
         return couple
     if len(candidate) > 2 and candidate[0] == candidate[1]:
         candidate = candidate[1:]  # "Ezekiel. Ezekiel Dunmore.": the first name, then all of it
-    found = _name_words(candidate, strict=True)
     # "Tevita Fonua. Tevita is T E V I T A", "Desmond Baptiste. Desmond.", "Yesenia Marroquin.
-    # Marroquin with two R.": a name word said again starts its spelling or a repeat
+    # Marroquin with two R.", "Valentina Ruiz-Castro. Ruiz is R U I Z": a name word said
+    # again starts its spelling or a repeat
+    said = name_words(candidate, strict=False)
+    again = next((i for i, w in enumerate(said) if w in said[:i]), len(said))
+    if 2 <= again <= 3 and again < len(said):
+        return said[:again]
+    found = name_words(candidate, strict=True)
     repeat = next((i for i, w in enumerate(found) if w in found[:i]), len(found))
     if 2 <= repeat < len(found):
         return found[:repeat]
@@ -228,7 +244,7 @@ def _leading_name(text: str, low: str, *, spelled: bool) -> list[str] | None:
         return found  # "Ezekiel. Ezekiel Dunmore. We call him Zeke": the name's sentence ends
     first_clause = normalize(re.split(r"[,;!?]|\.(?:\s|$)", text, maxsplit=1)[0]).split()
     first_clause = [w for w in first_clause if w not in TITLES]
-    found = _name_words(first_clause, strict=True)
+    found = name_words(first_clause, strict=True)
     rest = first_clause[len(found) :]
     if len(first_clause) == 2 and len(found) == 1 and rest[0] not in _NOT_SURNAME:
         # "Hannah Wright" heard as "hannah right": two words asked for, two given.
@@ -278,8 +294,8 @@ def _couple_name(words: list[str]) -> list[str] | None:
     if len(words) >= 4 and words[1] == "and":
         first, second, last = words[0], words[2], words[3]
         if (
-            len(_name_words([first], strict=True)) == 1
-            and len(_name_words([second, last], strict=True)) == 2
+            len(name_words([first], strict=True)) == 1
+            and len(name_words([second, last], strict=True)) == 2
         ):
             rest = words[4:]
             if all(w in _AFTER_FULL_NAME for w in rest):
@@ -308,7 +324,7 @@ def _restated_name(text: str) -> PersonName | None:
             words = _RESTATE_LEAD_RE.sub("", normalize(said)).split()
             while len(words) > 2 and len(words[-1]) == 1:
                 words.pop()  # "Jonathan Kowalczyk, K O W A L C Z Y K": the spelling follows
-            found = _name_words(words, strict=True)
+            found = name_words(words, strict=True)
             if 2 <= len(found) <= 3 and len(found) == len(words):
                 return split_name(found)
     return None
@@ -323,12 +339,20 @@ _LAST_FIRST_RE = re.compile(
 _LAST_NAME_CUE_RE = re.compile(r"\blast name(?: is|'s)? (?!is\b)([a-z][a-z'-]+)")
 
 
+def stated_last_name(text: str) -> str | None:
+    """A last name said with its cue ("Sorry, last name's Walsh, not Marsh"), or None."""
+    stated = _LAST_NAME_CUE_RE.search(normalize(text))
+    if stated is None or not_a_name(stated.group(1)):
+        return None
+    return title_name(stated.group(1))
+
+
 def _first_name_before(low: str, last: str) -> str | None:
     """The first name said before ``last`` elsewhere in the answer ("Diane and Paul Friedman",
     "Diane Friedman"), or None."""
     for match in re.finditer(rf"\b([a-z][a-z'-]+)(?: and [a-z][a-z'-]+)? {re.escape(last)}\b", low):
         first = match.group(1)
-        if first not in NOT_NAME and first != last and first not in ("name", "is"):
+        if not not_a_name(first) and first != last and first not in ("name", "is"):
             return first
     return None
 
@@ -391,7 +415,7 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
         return PersonName(title_name(first), title_name(last)) if first else None
     found: list[str] = []
     if cue is not None:
-        found = _name_words(_clause_after(text, low, cue), strict=False)
+        found = name_words(_clause_after(text, low, cue), strict=False)
         if cue.group(0) in ("i'm", "i am") and len(found) == 1 and found[0].endswith("ing"):
             found = []  # "Hang on, I'm merging", "I'm driving": what the caller is doing
         if (cue.group(0) == "my name" or cue is under) and not expecting and len(found) < 2:
@@ -414,7 +438,13 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
     if expecting or cue is not None:
         # "Tony Russo. Well, Anthony. Anthony Russo."; "Her name is Sofia, no wait, sorry,
         # that's the little one. It's Camila. Camila Restrepo."
-        name = _restated_name(text) or name
+        restated = _restated_name(text)
+        if restated is not None and (
+            cue is None or low.rfind(normalize(restated.full)) > cue.start()
+        ):
+            # (not a place said before the cue: "The other office. Round Rock. Name's Leah
+            # Burns.")
+            name = restated
     if not name.last:
         name = _first_then_full(text, name) or name  # "Her name? It's Lily. Lily Tran."
     stated_last = _LAST_NAME_CUE_RE.search(low)
@@ -433,6 +463,15 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
             name = PersonName(name.first, spelled)
         elif spelled.lower().startswith(name.first.lower()[:2]) and not name.last:
             name = PersonName(spelled)
+    return _hyphens_kept(text, name)
+
+
+def _hyphens_kept(text: str, name: PersonName) -> PersonName:
+    """ "Ruiz-Castro" written with its hyphen stays one hyphenated name, not "Ruiz Castro"."""
+    last = name.last.split()
+    hyphenated = rf"\b{re.escape(last[0])}-{re.escape(last[1])}\b" if len(last) == 2 else None
+    if hyphenated and re.search(hyphenated, text, flags=re.IGNORECASE):
+        return PersonName(name.first, "-".join(last))
     return name
 
 
@@ -446,13 +485,42 @@ _RELATIONS = (
 _PATIENT_CUE_RE = re.compile(
     r"\b(?:(?:it's|it is|this is|the appointment is|the appointment's|appointment is|the exam "
     r"is|the visit is) (?:actually |really )?for (?:(?:her|him),? )?|the (?:boy|girl|kid|child|"
-    r"baby|patient|little one)(?:'s name)? is |(?:his|her) name is |(?:his|her) name's )"
+    r"baby|patient|little one)(?:'s name)? is |(?:his|her) name is |(?:his|her) name's |"
+    # "I need to bring my daughter Grace Kim to the Austin office", "an eye exam for my
+    # daughter, Lily Stone"
+    rf"(?:for|bring|bringing|take|taking|get|getting|book|schedule) (?:my|our) {_RELATIONS} )"
 )
 #: After the patient's name: "Eugene Foster. He's my father".
 _PATIENT_AFTER_RE = re.compile(
     rf"^[.,]?\s*(?:he's|she's|he is|she is|that's|that is) (?:my|our) {_RELATIONS}\b",
     re.IGNORECASE,
 )
+
+
+#: Said before a name that is someone else's: "for my son", "his name is", "the boy is".
+_SOMEONE_ELSE_BEFORE_RE = re.compile(
+    rf"\b(?:(?:for|bring|bringing|take|taking|get|getting|book|schedule|calling for|"
+    rf"calling about) (?:my|our) {_RELATIONS}|(?:his|her) name|the (?:boy|girl|kid|child|baby|"
+    r"patient|little one)(?:'s name)? is|(?:it's|it is|the appointment is|the appointment's) "
+    r"(?:actually |really )?for (?:her|him))\b"
+)
+
+
+def names_someone_else(text: str, name: PersonName) -> bool:
+    """Whether ``name``, said in ``text``, is the patient's and not the caller's ("I'm calling
+    for my son Noah Stein", "His name is Mateo", "Eugene Foster. He's my father"): the agent
+    then does not call the caller by it."""
+    low = normalize(without_fillers(text))
+    first = normalize(name.first).split()[0] if name.first else ""
+    at = re.search(rf"\b{re.escape(first)}\b", low) if first else None
+    if at is None:
+        return False
+    if any(m.start() < at.start() for m in _SOMEONE_ELSE_BEFORE_RE.finditer(low)):
+        return True
+    after = re.search(rf"\b{re.escape(normalize(name.full))}\b(.*)", low) or re.search(
+        rf"\b{re.escape(first)}\b(.*)", low
+    )
+    return bool(after and _PATIENT_AFTER_RE.match(after.group(1).strip()))
 
 
 def _patient_named(text: str, low: str, *, expecting: bool) -> PersonName | None:
@@ -464,7 +532,7 @@ def _patient_named(text: str, low: str, *, expecting: bool) -> PersonName | None
     Only a first and last name counts (a lone first name is asked about as usual).
     """
     for cue in _PATIENT_CUE_RE.finditer(low):
-        found = _name_words(_clause_after(text, low, cue), strict=False)
+        found = name_words(_clause_after(text, low, cue), strict=False)
         if len(found) == 1:
             # "The boy is Noah. Noah Bennett"
             full = _first_then_full(text[_position_in(text, low, cue.end()) :], split_name(found))
@@ -478,7 +546,7 @@ def _patient_named(text: str, low: str, *, expecting: bool) -> PersonName | None
         rest = text[match.end() :]
         if not _PATIENT_AFTER_RE.match(rest):
             continue
-        found = _name_words(normalize(match.group(0)).split(), strict=True)
+        found = name_words(normalize(match.group(0)).split(), strict=True)
         if len(found) == 2:
             return split_name(found)
     return None
@@ -497,7 +565,7 @@ def _first_then_full(text: str, name: PersonName) -> PersonName | None:
     for sentence in re.split(_CLAUSE_END, text):
         words = normalize(sentence).split()
         if len(words) == 2 and words[0] == name.first.lower():
-            found = _name_words(words, strict=True)
+            found = name_words(words, strict=True)
             if len(found) == 2 and found[1] not in _NOT_SURNAME:
                 return split_name(found)
     return None
@@ -512,7 +580,7 @@ def loose_name(text: str) -> PersonName | None:
     words = [
         w
         for w in normalize(text).split()
-        if re.fullmatch(r"[a-z][a-z'-]+", w) and w not in NOT_NAME and w not in TITLES
+        if re.fullmatch(r"[a-z][a-z'-]+", w) and not not_a_name(w) and w not in TITLES
     ]
     if not words:
         return None
@@ -525,15 +593,21 @@ def extract_last_name(text: str) -> str | None:
     low = normalize(text)
     low = re.sub(r"^(?:(?:yes|yeah|sure|ok|okay|um|uh|so|well|oh|sorry)\s+)+", "", low)
     low = re.sub(r"^(?:(?:my |the )?last name(?: is|'s)?|it's|it is|that's|that is)\s+", "", low)
-    found = _name_words(low.split(), strict=False)
+    found = name_words(low.split(), strict=False)
     if spelled:
         return spelled
+    if not found:
+        # "Oh, forgive me. Hollis. Margaret Hollis.": the first sentence that holds a name
+        for sentence in re.split(r"[.;!?]", text)[1:]:
+            found = name_words(normalize(sentence).split(), strict=False)
+            if found:
+                break
     if not found:
         return None
     if len(found) >= 3 and found[-1] in found[:-1]:
         # "oh washington derek washington": the surname said again after the first name.
         return title_name(found[-1])
-    opening = _name_words(
+    opening = name_words(
         normalize(re.split(r"[.,;!?]", text.strip(" .,;!?"))[0]).split(), strict=False
     )
     opening = [w for w in opening if w not in ("yes", "yeah", "oh", "sorry", "well")]

@@ -29,6 +29,9 @@ _FORBIDDEN_RE = re.compile(
 _PRONOUN_START = frozenset(
     "my i i'm i've i'd it it's its the his her he she they their our we eyes eye me".split()
 )
+#: The caller speaking of themselves ("a checkup, I think I need new glasses"): not the
+#: agent's words.
+_FIRST_PERSON = frozenset("i i'm i've i'd i'll me we we're we've us myself".split())
 _PROPER = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays
     thursdays fridays saturdays sundays january february march april may june july august
@@ -124,7 +127,13 @@ def recap_request(profile: BusinessProfile, request) -> str:
         and words[0] not in _PRONOUN_START
         and len(words) <= 6
         and "," not in reason
+        and not _FIRST_PERSON.intersection(words)
     ):
+        # "an eye exam for my daughter": the agent speaks of "your daughter"
+        reason = re.sub(r"\b(?:my|our)\b", "your", reason, flags=re.IGNORECASE)
+        lead = reason.split()[0]
+        if not (lead.isupper() and len(lead) > 1) and words[0] not in _PROPER:
+            reason = reason[:1].lower() + reason[1:]  # "Glaucoma check," typed, mid-sentence
         parts += f" for {reason}"
     if request.office:
         parts += f" at our {request.office} office"

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from switchboard.brain.knowledge import (
+    ORDER_STATUS_RE,
     Answer,
     answer_question,
     asked_part,
@@ -31,9 +32,12 @@ from switchboard.brain.names import (
     PersonName,
     extract_last_name,
     extract_name,
+    names_someone_else,
     spelled_word,
     split_name,
+    stated_last_name,
 )
+from switchboard.brain.names import name_words as words_of_a_name
 from switchboard.brain.numbers import extract_phone
 from switchboard.brain.places import (
     InsuranceMatch,
@@ -259,7 +263,7 @@ _CHANGE_RE = re.compile(
     r"\b(?:reschedule|re schedule|rescheduling|cancel|cancell?ing|cancellation|"
     r"(?:move|change|switch|push back) (?:my|our|her|his|their|the) (?:[a-z]+ )?"
     r"(?:appointments?|appts?|visits?)|(?:move|push) (?:it|them|that) (?:back|up|to|out|forward)?|"
-    r"(?:need|have|want) to (?:move|change) (?:it|them|that)|"
+    r"(?:need|have|want) (?:to )?(?:move|change) (?:it|them|that)|"  # "I need change it"
     r"(?:change|move|switch) the (?:day|date|time)|"
     r"can't make (?:it|my)|(?:won't|will not|not) be able to make (?:it|my)|"
     r"can't come (?:in|to) (?:on|for) (?:my|our|her|his|the))\b"
@@ -289,7 +293,11 @@ _CALLBACK_RE = re.compile(
     r"(?:order|reorder|re order) (?:more |new |some |my |a )?(?:contacts|contact lenses|"
     r"lenses|supply)|running (?:a (?:little|bit) )?late|minutes late|be (?:a (?:little|bit) )?"
     r"late|stuck in traffic|(?:my|the|test) results|results (?:back|from)|dropped off (?:my |the "
-    r"|some )?(?:paperwork|forms)|(?:my|the) paperwork)\b"
+    r"|some )?(?:paperwork|forms)|(?:my|the) paperwork|"
+    # papers staff send: "the school nurse wants a copy of my son's eyeglass prescription"
+    r"cop(?:y|ies) of (?:my |his |her |their |our |the )?(?:[a-z']+ ){0,2}(?:prescription|"
+    r"records?|receipts?|invoice|chart|results)|(?:send|fax|email|mail) (?:me |us |over |them )?"
+    r"(?:a copy|the records|my records|his records|her records))\b"
 )
 #: The caller calling again themselves: "I'll think about it and call back" asks for nothing;
 #: nor does someone else calling later: "I'll have my aunt call to set it up for her".
@@ -301,6 +309,8 @@ _SELF_CALLBACK_RE = re.compile(
     r"(?:to )?call\b"
 )
 _WRONG_NUMBER_RE = re.compile(
+    # "sorry if this is the wrong number, do you do LASIK?" only wonders
+    r"(?<!if this is the )(?<!if it's the )(?<!if i have the )(?<!if i've got the )"
     r"\b(?:wrong number|dialed the wrong|called the wrong|(?:dial|dialed|dialled|called) (?:it |"
     r"that |the number |you )?wrong|misdialed|wrong practice)\b"
 )
@@ -347,6 +357,11 @@ _BOOK_RE = re.compile(
     r"get in (?:for|to see|soon|this|next|today|tomorrow)|"
     r"bring (?:him|her|them|my (?:son|daughter|husband|wife|mom|dad|mother|father|kid|child)) "
     r"in|"
+    # "I need to bring my daughter Grace Kim to the Austin office for an eye exam"
+    r"(?:bring|take) (?:him|her|them|my (?:son|daughter|husband|wife|mom|dad|mother|father|kid|"
+    r"child|grandson|granddaughter|grandma|grandpa|boy|girl|baby))(?: [a-z'-]+){0,2}? "
+    r"(?:in (?:to|for)|to (?:the|your|you|see|an?)|"
+    r"for (?:an?|some|her|his|their) (?!ride\b|walk\b))|"
     r"take a look|look at (?:it|them|my|her|his)|get (?:it|them|my eyes?|her eyes?|his eyes?) "
     r"(?:looked at|checked out)|get (?:it|them|my eyes?|her eyes?|his eyes?) "
     r"checked|set (?:that|it|this|one|something) up|get (?:that|it|one) (?:set up|scheduled|"
@@ -750,7 +765,8 @@ _ORDINALS = frozenset(
 )
 _TIME_JOIN = frozenset(
     """at in the on or and between around about after before by until till from to of early
-    late next this coming following week any sometime a an through thru""".split()
+    late next this coming following week any sometime a an through thru during beginning end
+    middle start new""".split()
 )
 #: Words that rule a day or time out: "any day except Monday" is kept whole, never "Monday".
 _TIME_EXCEPT = frozenset("except excluding besides but not no other than".split())
@@ -785,12 +801,20 @@ def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
         return True  # "Thursday's best for me"
     if w in ("week", "weeks") and prev in ("next", "this", "following", "two", "three", "a"):
         return True
-    if w == "week" and prev == "the" and nxt in ("after", "of"):
+    if w == "week" and prev == "the" and nxt in ("after", "of", "between", "before"):
         return True  # "any time the week after", "the week of the 14th"
     if w in ("day", "days") and prev in ("any", "every", "other", "some", "which", "whichever"):
         return True
+    if w in ("break", "vacation") and prev in _BREAK_KINDS:
+        return True  # "during his winter break", "over Christmas break"
     if w == "may" and (nxt or "").isdigit():
         return True
+    if w.isdigit() and 1 <= int(w) <= 31 and prev == "the" and nxt == "of":
+        return True  # "the 15 of January", "the 22 of this month"
+    if w in ("month", "month's") and prev in ("next", "this", "following", "coming", "the"):
+        return True  # "next month", "the end of the month"
+    if w in ("week", "weeks") and prev in _HOLIDAYS:
+        return True  # "Thanksgiving week"
     if re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)", w):
         return True
     if w in _ORDINALS and prev in ("the", "on") and nxt not in ("time", "one", "thing"):
@@ -823,11 +847,21 @@ _HOLIDAYS = frozenset(
     "holidays christmas thanksgiving easter hanukkah kwanzaa passover ramadan".split()
 )
 #: Words before a holiday that make it a time: "after the holidays", "the week before Easter".
-_HOLIDAY_BOUNDS = frozenset("after before until till around by past".split())
+_HOLIDAY_BOUNDS = frozenset("after before until till around by past during between".split())
 #: Words a holiday's time phrase reaches back over: "right after New Year's", "the week
 #: after Thanksgiving", "sometime before Christmas".
 _HOLIDAY_LEFT = _HOLIDAY_BOUNDS | frozenset(
-    "the new right just sometime week weeks a couple of two few days".split()
+    "the new right just sometime week weeks a couple of two few days over during between".split()
+)
+
+
+#: What a "break" is that gives a time: "winter break", "Christmas break".
+_BREAK_KINDS = frozenset(
+    "winter spring summer fall christmas holiday thanksgiving easter school february".split()
+)
+#: Words a break's time phrase reaches back over: "during his winter break".
+_BREAK_LEFT = frozenset(
+    "during over on in after before until till sometime the his her their my our its".split()
 )
 
 
@@ -925,8 +959,9 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         # "before school starts" said in passing is a deadline; asked for, "after school"
         # is the time
         and (expecting or words[i] not in ("school", "work", "class"))
-        # "bad over the holidays" is when something happened; "after the holidays" is a time
-        and not (_is_holiday(words, i) and not _holiday_bound(words, i))
+        # "bad over the holidays" is when something happened; "after the holidays" is a
+        # time, and so is any holiday said when a time was asked for
+        and not (_is_holiday(words, i) and not expecting and not _holiday_bound(words, i))
     ]
     if not expecting and core and all(words[i] in _MONTHS for i in core):
         # "we switched in January": a month alone, not asked for, is no preference
@@ -1158,7 +1193,11 @@ def _offers_times_only(text: str) -> bool:
 
 _TAG_QUESTION_RE = re.compile(
     r"[,.]?\s*\b(?:is that|is this|would that be|does that|would that|will that|that) "
-    r"(?:ok|okay|alright|all right|fine|good|work|works)(?: for you)?\s*\?",
+    r"(?:ok|okay|alright|all right|fine|good|work|works)(?: for you)?\s*\?|"
+    # "Can we make this fast? Glaucoma check, Coral Gables.": a plea to hurry asks nothing
+    r"^\s*(?:(?:can|could) (?:we|you) (?:make|keep|do) (?:this|it|that) (?:fast|quick|quickly|"
+    r"short|snappy)|(?:can|could) (?:we|you) (?:hurry|speed (?:this|it|things) up)(?: up)?)"
+    r"(?: please)?\s*\?",
     re.IGNORECASE,
 )
 _PRICE_RE = re.compile(r"\b(?:how much|cost|costs|price|prices|charge|fee)\b")
@@ -1192,6 +1231,15 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
     """The time phrase around the core words ``start..end``, widened to its lead and clock
     words (not back past ``floor``), as said (clock times in digits)."""
     words = [t.word for t in toks]
+    if words[start] in ("break", "vacation"):
+        # "during his winter break", "over the Christmas break", "after spring break"
+        start -= 1
+        while (
+            start > floor
+            and words[start - 1] in _BREAK_LEFT
+            and not re.search(r"[,.!?;]", text[toks[start - 1].end : toks[start].start])
+        ):
+            start -= 1
     if _is_holiday(words, start):
         while (
             start > floor
@@ -1205,6 +1253,15 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
         and not re.search(r"[,.!?;]", text[toks[start - 1].end : toks[start].start])
     ):
         start -= 1
+    if (
+        start >= floor + 2
+        and words[start - 1] == "of"
+        and words[start - 2] in ("end", "beginning", "middle", "start")
+    ):
+        start -= 2  # "the end of the month", "beginning of next month"
+        while start > floor and words[start - 1] in ("the", "at", "by", "toward", "towards"):
+            start -= 1
+    start = _day_bound_start(text, toks, words, start, floor)
     if (
         start >= floor + 2
         and words[start] == "the"
@@ -1248,7 +1305,7 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
         words[start] == "the"
         and start + 1 <= end
         and words[start + 1] not in _ORDINALS
-        and not re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)", words[start + 1])
+        and not re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)?", words[start + 1])
     ):
         start += 1
     if words[end] == "week" and end + 1 < len(words) and words[end + 1] == "after":
@@ -1259,6 +1316,55 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
         end += len(ruled_out.group(0).split())
     said = clock_digits(text[toks[start].start : toks[end].end])
     return _WEEKDAY_IS_RE.sub(r"\1", said)  # "Thursday's best for me": Thursday
+
+
+#: Words that bound a day: "before Friday" is a range ending there, not Friday.
+_DAY_BOUNDS = frozenset("before after until till til by".split())
+#: Words that begin a day: "Friday", "the 15th", "next Wednesday", "January tenth".
+_DAY_START = (
+    frozenset(
+        _WEEKDAYS
+        + [m for m in _MONTHS if m not in ("may", "mar", "jan")]
+        + "the this next coming tomorrow today".split()
+    )
+    | _ORDINALS
+)
+#: Verbs that make "by" a visit ("come by Tuesday"), not a deadline.
+_BY_VISIT = frozenset("come coming stop stopping drop dropping swing pop".split())
+
+
+def _day_bound_start(text: str, toks: list[Token], words: list[str], start: int, floor: int) -> int:
+    """``start`` widened over the word that bounds a day: "sometime before Friday", "not until
+    after the fifth", "by next Tuesday", "the day after tomorrow" (staff must not read
+    "Friday" for "before Friday")."""
+
+    def joined(i: int) -> bool:
+        return not re.search(r"[,.!?;]", text[toks[i - 1].end : toks[i].start])
+
+    day = words[start]
+    if not (day in _DAY_START or re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)", day)):
+        return start
+    if (
+        day == "tomorrow"
+        and start >= floor + 2
+        and words[start - 1] == "after"
+        and words[start - 2] == "day"
+    ):
+        return start - 2  # "the day after tomorrow" ("the" is taken or dropped as before)
+    moved = start
+    while moved > floor and words[moved - 1] in _DAY_BOUNDS and joined(moved):
+        if words[moved - 1] == "by" and moved >= 2 and words[moved - 2] in _BY_VISIT:
+            break
+        moved -= 1
+    if moved == start:
+        return start
+    while (
+        moved > floor
+        and words[moved - 1] in ("sometime", "anytime", "any", "not", "only", "just", "right")
+        and joined(moved)
+    ):
+        moved -= 1
+    return moved
 
 
 _WEEKDAY_IS_RE = re.compile(
@@ -1340,6 +1446,11 @@ _TIME_FIX_PAIRS = frozenset(
         ("change", "it"),
         ("or", "rather"),
         ("i", "mean"),
+        # "Tuesday, or, hmm, no, Thursdays are better": a "no" after a pause takes it back
+        ("hmm", "no"),
+        ("um", "no"),
+        ("uh", "no"),
+        ("or", "no"),
     }
 )
 
@@ -1376,7 +1487,7 @@ _LEAD_IN = re.compile(
     r"(?:(?:i'd|i would|i|we|we'd) (?:like|love|want|wanna|need|needed|was hoping|hope|have|had)"
     r"(?: to)?|(?:can|could|may) (?:i|she|he|we|they)|i'm looking to|i am looking to|"
     r"looking to|i'm looking for|"
-    r"looking for|it's|it is|to)?\b\s*"
+    r"looking for|it's|it is|need|needs|want|wanna|to)?\b\s*"
     # "make her an appointment for …": the person it is for is no part of the reason
     r"(?:(?:(?:make|book|schedule|set up|get) (?:her|him|them|me|us)"
     r"(?= (?:an? |the )?(?:appointment|appt|visit)\b)|"
@@ -1570,8 +1681,12 @@ def _without_other_facts(
         )
     if insurance is not None and insurance.matched:
         cuts.append(
-            r"(?:\b(?:and\s+)?(?:i\s+|we\s+)?(?:have|got|use|with|through)\s+)?"
+            r"(?:\b(?:and\s+)?(?:i\s+|we\s+)?(?:have|got|use|with|through)\s+|"
+            # "he's on our Aetna plan"
+            r"\b(?:and\s+)?(?:i'm|i am|we're|we are|he's|he is|she's|she is|they're) on "
+            r"(?:our|my|his|her|their|the)\s+)?"
             + r"\s+".join(re.escape(w) for w in normalize(insurance.value).split())
+            + r"(?:\s+(?:plan|insurance))?"
         )
     if not cuts:
         return reason
@@ -1623,6 +1738,7 @@ class Understanding:
     time: str | None = None
     reason: str | None = None
     spelled: str | None = None  # a word spelled out where no name was asked ("K A T H …")
+    someone_else: bool = False  # the name is the patient's, not the caller's ("for my son Noah")
 
     @property
     def has_facts(self) -> bool:
@@ -1835,6 +1951,46 @@ def _name_at_reason_question(profile: BusinessProfile, text: str) -> PersonName 
     return None
 
 
+def _listed_name(profile: BusinessProfile, text: str) -> PersonName | None:
+    """A first and last name said as one item of a list of facts ("Eye exam, Round Rock, Priya
+    Shah, Aetna, Tuesday morning.", "kendall. paula suarez.", "Erin Walsh here, need a glaucoma
+    check") or in a sentence of its own ("Okay, great. Jasmine Powell."), or None: a common
+    first name or one the transcript writes as a name, and no word of it a place, plan or day."""
+    # each piece with the mark that ends it: "Farmacia Navarro?" asks for another business
+    parts = re.split("(" + NOT_AFTER_TITLE + r"[,.;!?]+)", text)
+    pieces = [
+        (parts[i], parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)
+    ]
+    pieces = [(p, mark) for p, mark in pieces if p.strip()]
+    if len(pieces) < 2:
+        return None
+    streets = {w for street in street_names(profile).values() for w in street.split()}
+    plans = {w for plan in profile.insurance_plans for w in normalize(plan).split()}
+    taken = place_words(profile).keys() | streets | plans | _STREET_WORDS
+    for piece, mark in pieces:
+        if "?" in mark:
+            continue
+        # "Erin Walsh here", "Mrs. Ann Lee"
+        piece = re.sub(r"\s+(?:here|speaking|calling)\s*$", "", piece, flags=re.IGNORECASE)
+        piece = re.sub(
+            r"^\s*(?:(?:i'm|i am|this is|it's|my name is|my name's|name's)\s+)?"
+            r"(?:(?:dr|mr|mrs|ms|miss|mister)\b\.?\s*)*",
+            "",
+            piece,
+            flags=re.IGNORECASE,
+        )
+        words = normalize(piece).split()
+        if not 2 <= len(words) <= 3 or taken & set(words) or extract_time(" ".join(words)):
+            continue
+        found = words_of_a_name(words, strict=True)
+        if len(found) != len(words):
+            continue
+        name = split_name(found)
+        if _has_common_first_name(name) or _written_as_a_name(piece, name):
+            return name
+    return None
+
+
 def _has_common_first_name(name: PersonName) -> bool:
     return is_common_first_name(normalize(name.first).split()[0])
 
@@ -2041,6 +2197,9 @@ def _understand(
             last_name = spelled
         elif spelled and len(spelled) >= 4:
             respelled = spelled  # the flow compares it with the name it has
+        else:
+            # "Sorry, last name's Walsh, not Marsh.", at any question
+            last_name = stated_last_name(text_for_name)
     name_words = frozenset(normalize(name.full).split()) if name else frozenset()
     if last_name:
         name_words = frozenset(normalize(last_name).split())
@@ -2140,6 +2299,21 @@ def _understand(
         if offered is not None and _has_common_first_name(offered):
             name, insurance = offered, None
             name_words = frozenset(normalize(name.full).split())
+    if (
+        name is None
+        and last_name is None
+        and expect not in ("last_name", "spelling")
+        and expect in (None, "name", "reason", "message")
+        and not (question or phone or other_business)
+    ):
+        # "Eye exam, Round Rock, Priya Shah, Aetna, Tuesday morning.": the name in a list
+        # (not at the office question: "South Austin, I'm off of, like, William Cannon")
+        name = _listed_name(profile, text_for_name)
+        name_words = frozenset(normalize(name.full).split()) if name else name_words
+    if name is not None and insurance is not None and insurance.matched:
+        # "Leo Grant, Cigna." read as one name: the plan's words at its end are not a name
+        name = _without_trailing_place(name, insurance.value)
+        name_words = frozenset(normalize(name.full).split())
     time = extract_time(text, expecting=expect == "time" and not question)
     if time and expect != "time" and _day_part_in_passing(text, time):
         time = None  # "these headaches right behind my eyes by the afternoon"
@@ -2197,7 +2371,7 @@ def _understand(
     if reason:
         for piece in removals:
             pattern = re.compile(
-                r"\s*(?:\b(?:at|in|on|for|near)\s+(?:the\s+|our\s+|your\s+|my\s+)?)?"
+                r"\s*(?:\b(?:at|in|on|for|near|to|through|from)\s+)?(?:\b(?:the|our|your|my)\s+)?"
                 + re.escape(piece)
                 + r"(?:\s+office)?",
                 re.IGNORECASE,
@@ -2260,7 +2434,8 @@ def _understand(
             question_kind = "insurance"
     answer = office_answer
     more: tuple[Answer, ...] = ()
-    if question and question_kind is None and answer is None:
+    if question and question_kind is None and answer is None and not ORDER_STATUS_RE.search(low):
+        # (whether an order is ready is for staff: no FAQ about the optical shop answers it)
         # "… with Dr. Chen next week. What's the address of his office?": the office of the
         # one doctor named, when no office is
         doctors = _doctors_only_office(profile, low) if office is None else None
@@ -2414,6 +2589,7 @@ def _understand(
         ack_only=ack_only,
         correction=correction,
         name=name,
+        someone_else=name is not None and names_someone_else(text_for_name, name),
         last_name=last_name,
         office=office,
         insurance=insurance,

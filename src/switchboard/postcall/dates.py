@@ -26,6 +26,10 @@ business-local already):
   weekday resolves).
 - Time-of-day words ("morning", "at ten", "afternoon") are ignored: only the day is resolved.
 - A day ruled out ("any day except Monday", "not Friday", "I can't do Tuesday") → ``None``.
+- A day that bounds a range ("sometime before Friday", "after the 15th", "until January
+  tenth") → ``None``; a bounded clock time ("Tuesday after 3") keeps its day.
+- A day beside a holiday, break or season ("the Monday after Thanksgiving", "a Tuesday during
+  winter break") → ``None``.
 - Vague or recurring expressions ("any weekday morning", "Mondays", "next week", "whenever",
   "as soon as possible") and expressions naming two different days ("Tuesday or Wednesday")
   → ``None``.
@@ -305,6 +309,10 @@ def resolve_date(text: str, *, now: datetime, timezone: str) -> date | None:
     low = _normalize(text)
     if _EXCLUDES.search(low):
         return None  # "any day except Monday": the day named is the one that will not do
+    if _BOUNDED_DAY.search(low):
+        return None  # "sometime before Friday", "until January tenth": a range, not a day
+    if _SEASONAL.search(low):
+        return None  # "the Monday after Thanksgiving", "a Tuesday during winter break"
     found = _candidates(low, today)
     if not found:
         if _VAGUE.search(low):
@@ -319,6 +327,24 @@ def resolve_date(text: str, *, now: datetime, timezone: str) -> date | None:
         return None
     return found[0]
 
+
+#: A day that bounds a range rather than names the day: "before Friday", "after the 15th",
+#: "by next Tuesday", "until January tenth" (not "the day after tomorrow", nor a clock time:
+#: "Tuesday after 3" is Tuesday).
+_BOUNDED_DAY = re.compile(
+    r"(?<!\bday )\b(?:before|after|until|till|til|by)\s+(?:(?:the|this|next|coming)\s+)*"
+    rf"(?:{_WEEKDAY_RE}|tomorrow|today|{_MONTH_RE}|\d{{1,2}}(?:st|nd|rd|th)|"
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+    r"(?:twenty|thirty)[- ]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
+    r"thirtieth)\b"
+)
+
+#: Holidays, breaks and seasons: the day they fall on is for staff to work out.
+_SEASONAL = re.compile(
+    r"\b(?:christmas|thanksgiving|easter|new year'?s?|hanukkah|passover|ramadan|kwanzaa|"
+    r"holidays?|break|vacation|spring|summer|winter)\b"
+)
 
 #: Words that rule a day out rather than ask for it.
 _EXCLUDES = re.compile(

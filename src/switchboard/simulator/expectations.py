@@ -53,7 +53,8 @@ def contains_phrase(text: str, phrase: str, *, plural_ok: bool = False) -> bool:
     """Whole-word, case-insensitive phrase match ("we accept" in "We accept Aetna.").
 
     ``plural_ok``: a word also matches its plural ("morning" in "Mornings are best"), and a
-    number word its digits ("after three" in "after 3"), for the caller's own words kept in a
+    number word its digits ("after three" in "after 3"), and a word its contraction ("eye" in
+    "my eye's been red"), for the caller's own words kept in a
     request, which say "Fridays" as often as "Friday" and are typed or spoken."""
     needle = words(phrase)
     if not needle:
@@ -64,7 +65,10 @@ def contains_phrase(text: str, phrase: str, *, plural_ok: bool = False) -> bool:
     def same(said: str, wanted: str) -> bool:
         if plural_ok:
             said, wanted = _NUMBER_WORDS.get(said, said), _NUMBER_WORDS.get(wanted, wanted)
-        return said == wanted or (plural_ok and said in (wanted + "s", wanted + "es"))
+        # "My eye's been red" holds "eye" (the caller's contraction, "eye has")
+        return said == wanted or (
+            plural_ok and said in (wanted + "s", wanted + "es", wanted + "'s")
+        )
 
     return any(
         all(same(h, w) for h, w in zip(hay[i : i + n], needle, strict=True))
