@@ -837,3 +837,38 @@ def test_a_terse_caller_listing_facts_reaches_the_recap(lines):
     state, replies = play_flow(lines)
     assert state.request.complete and state.outcome == "request_captured"
     assert "noted your request" in replies[-1].text
+
+
+def test_how_are_you_is_answered_and_a_question_announced_is_asked_for():
+    state, replies = play_flow(
+        ["How are you doing today?", "I have a question about an appointment"]
+    )
+    assert replies[1].text == "I'm doing well, thank you. What can I help you with today?"
+    assert replies[2].text == "Sure, what's your question?"
+    assert state.not_understood == 0 and state.mode == "open"
+    _, replies = play_flow(["I need an eye exam", "Kendall", "Hi, how are you?"])
+    assert replies[-1].text == "I'm doing well, thank you. May I have your first and last name?"
+
+
+def test_a_plan_taken_back_after_the_recap_is_no_wrong_number():
+    state, replies = play_flow(
+        [
+            *BOOKING,
+            "Wait, that's wrong on the insurance. It's Cigna, not Aetna. I switched plans.",
+        ]
+    )
+    assert state.request.insurance == "Cigna" and replies[-1].expect == "anything_else"
+
+
+def test_a_first_name_taken_back_after_the_recap_keeps_the_last_name():
+    state, _ = play_flow(
+        [*BOOKING, "The number's fine, but my first name is Mariah, not Maria. M A R I A H."]
+    )
+    assert state.request.patient_name == "Mariah Gonzalez"
+
+
+def test_a_call_that_only_asked_about_an_office_keeps_it_on_the_record():
+    state, _ = play_flow(
+        ["What are your hours at the downtown Austin office?", "Perfect, that's all. Thanks!"]
+    )
+    assert state.outcome == "question_answered" and state.request.office_id == "austin"

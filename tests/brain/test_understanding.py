@@ -2431,3 +2431,146 @@ def test_the_reason_without_the_office_plan_or_patient_said_with_it(text, reason
 )
 def test_times_with_their_bounds_breaks_and_months(text, said):
     assert extract_time(text, expecting=True) == said
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        # a greeting that asks after the agent, and nothing else
+        ("How are you doing today?", "pleasantry", True),
+        ("Hi, how are you?", "pleasantry", True),
+        ("Hi good morning how are you, I need an eye exam", "pleasantry", False),
+        # a question announced, not yet asked, asks for no visit
+        ("I have a question about an appointment", "wants_to_ask", True),
+        ("I have a question about an appointment", "book", False),
+        ("I have a quick question.", "wants_to_ask", True),
+        ("Can I ask you a question?", "wants_to_ask", True),
+        ("I have a question, do you take Aetna?", "wants_to_ask", False),
+        # sight that "just went" gray is sudden
+        ("My husband says his sight just went gray in one eye", "emergency", True),
+        ("I just went to another doctor for my glasses", "emergency", False),
+    ],
+)
+def test_pleasantries_announced_questions_and_sudden_sight_loss(text, field, value):
+    assert getattr(understand(PROFILE, text), field) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("the 5th at three oh five", "the 5th at 3:05"),
+        ("Monday at two oh seven pm", "Monday at 2:07 pm"),
+        ("oh, Tuesday at three", "Tuesday at 3"),
+    ],
+)
+def test_minutes_said_with_oh_are_written_as_a_clock(text, said):
+    assert extract_time(text, expecting=True) == said
+
+
+# --- session 14, second round: blind batches h60-h64 (emergencies, corrections, questions,
+# recognizer-style text, unusual calls) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "emergency"),
+    [
+        (
+            "About an hour ago it was like a gray curtain started sliding down over it, and now "
+            "I can't see the top half of anything.",
+            True,
+        ),
+        (
+            "He just told me there's a dark shadow covering half of what he sees in his left "
+            "eye. It came on this afternoon.",
+            True,
+        ),
+        (
+            "Since this morning I've got a whole bunch of new black specks floating around in "
+            "my right eye, and I keep seeing little flashes of light off to the side.",
+            True,
+        ),
+        ("He took a baseball right to the eye at practice, it's swelling shut.", True),
+        ("A branch whipped back and got me right in the eye. I can barely open it.", True),
+        ("About half an hour ago I all of a sudden started seeing double.", True),
+        # not emergencies
+        ("hello i need to see somebody about my dry eyes theyve been killing me", False),
+        ("I've had floaters for years, I just want them checked.", False),
+        ("I want to bring my son to the eye doctor for a checkup.", False),
+    ],
+)
+def test_emergencies_in_everyday_words(text, emergency):
+    assert is_emergency(PROFILE, text) is emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        # where the caller usually goes is no visit asked for
+        ("I usually go to the Kendall office", "book", False),
+        ("Can I come to the Kendall office Tuesday?", "book", True),
+        ("Could I get set up as a new patient for an eye exam?", "book", True),
+        ("Hi, it's Omar Haddad, I go to the Hialeah office. Is Spectera something you take?",
+         "reason", None),
+        # "please have someone let me know" asks for a call back
+        ("Okay, yes, please have someone let me know.", "callback", True),
+        # "what I really need is …" says what is wanted
+        ("Coral Gables. Oh, and actually, what I really need is a contact lens fitting.",
+         "question", False),
+    ],
+)
+def test_second_round_intents(text, field, value):
+    assert getattr(understand(PROFILE, text), field) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("hey its daniel kim i dont need an appointment i just wanna leave a message",
+         ("Daniel", "Kim")),
+        ("Hi, it's Omar Haddad, I go to the Hialeah office.", ("Omar", "Haddad")),
+        ("The exam is for my daughter, Mia Torres, not me.", ("Mia", "Torres")),
+    ],
+)
+def test_names_opening_a_call_or_naming_the_patient(text, name):
+    found = understand(PROFILE, text).name
+    assert found is not None and (found.first, found.last) == name
+
+
+def test_the_i_opening_the_next_sentence_spells_nothing():
+    text = "The number's fine, but my first name is Aisha, not Alisha. A I S H A. I said it fast."
+    assert spelled_word(text) == "Aisha"
+
+
+def test_a_place_name_asks_about_nothing():
+    text = "My family is moving to Cedar Park and I need a new eye doctor."
+    assert faq_match(PROFILE, text) is None
+    assert faq_match(PROFILE, "Do you have parking in Cedar Park?") is not None
+
+
+def test_a_scratched_time_gives_way_to_the_next():
+    text = "Actually, scratch the morning. Friday after lunch is better for me."
+    assert extract_time(text) == "Friday after lunch"
+
+
+@pytest.mark.parametrize(
+    ("text", "contains", "kind"),
+    [
+        # a doctor's days are not on file: where they work is said, the question noted
+        ("Is Dr. Whitfield at the Round Rock office on Tuesdays?", "schedules",
+         "provider_schedule"),
+        # a service pointed back at
+        ("My doctor wants me to get a diabetic eye exam. Do you do those? If so I'd like to "
+         "set one up.", "diabetic eye exam", "services"),
+    ],
+)
+def test_second_round_answers(text, contains, kind):
+    u = understand(PROFILE, text)
+    assert u.answer is not None and contains in u.answer.text and u.answer.kind == kind
+
+
+def test_two_questions_with_which_are_both_answered():
+    u = understand(
+        PROFILE, "Do you do LASIK consultations in Austin, and which doctors work at that office?"
+    )
+    assert u.answer is not None and "LASIK" in u.answer.text
+    assert any("Whitfield" in more.text for more in u.more_answers)

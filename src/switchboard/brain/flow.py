@@ -19,7 +19,12 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from switchboard.brain.knowledge import HOLIDAY_HOURS, office_fact, service_named
+from switchboard.brain.knowledge import (
+    HOLIDAY_HOURS,
+    PROVIDER_SCHEDULE,
+    office_fact,
+    service_named,
+)
 from switchboard.brain.names import NOT_NAME, loose_name, spelled_word
 from switchboard.brain.numbers import spoken_digits
 from switchboard.brain.replies import (
@@ -126,6 +131,7 @@ class FlowState:
     phone_stated: bool = False  # the number was read back; the next utterance may correct it
     pending_fact: str | None = None  # hours/address/phone asked before an office was named
     discussed_office_id: str = ""  # the office whose facts were last given ("book there")
+    discussed_office: str = ""  # its name
     discussed_service: str = ""  # the service a question was just answered about ("set it up")
     reschedule: bool = False  # the message moves a visit: its new time is asked for once
     new_time_asked: bool = False
@@ -215,7 +221,20 @@ def _complete_but_reason(state: FlowState) -> bool:
 
 
 def _settle(state: FlowState) -> FlowState:
-    return replace(state, outcome=_outcome(state))
+    outcome = _outcome(state)
+    if state.ended:
+        state = _office_of_the_call(state, outcome)
+    return replace(state, outcome=outcome)
+
+
+def _office_of_the_call(state: FlowState, outcome: str) -> FlowState:
+    """At the end of a call that only asked questions ("What are your hours at the downtown
+    Austin office?"), the record keeps the office they were about (during the call a visit's
+    office is still asked for, never assumed from a question)."""
+    if outcome != "question_answered" or state.request.office_id or not state.discussed_office_id:
+        return state
+    req = replace(state.request, office_id=state.discussed_office_id, office=state.discussed_office)
+    return replace(state, request=req)
 
 
 # --- the next question -----------------------------------------------------------------------
@@ -568,7 +587,8 @@ def _apply_facts(
         acks.append(phrases.noted_correction)
         changed = True
     if u.name and (u.name.full != req.patient_name):
-        if u.name.last or not req.last_name or u.correction or state.expect == "name":
+        first_only = bool(_FIRST_NAME_RE.search(normalize(u.text)))  # "my first name is Aisha"
+        if u.name.last or not req.last_name or u.correction or first_only or state.expect == "name":
             # "my first name is John with an H" corrects the first name only
             keeps_last = not u.correction or _FIRST_NAME_RE.search(normalize(u.text))
             last = u.name.last or (req.last_name if keeps_last else "")
@@ -618,7 +638,10 @@ def _apply_facts(
             changed = True
             if state.mode == "wrap_up":
                 acks.append(phrases.noted_correction)
-    if u.reason and (not req.reason or (u.correction and state.expect != "phone")):
+    # ("Actually, for vision I use VSP, not Humana" corrects the plan, not the reason)
+    if u.reason and (
+        not req.reason or (u.correction and state.expect != "phone" and not u.insurance)
+    ):
         if state.mode != "message" and safe_caller_words(u.reason) != req.reason:
             req = replace(req, reason=safe_caller_words(u.reason))
             changed = True
@@ -688,6 +711,8 @@ def _handle_question(
             text = fill(phrases.insurance_noted, plan=plan)
         else:
             text = phrases.insurance_verify
+        # "I go to the Hialeah office … is that something you take?": staff verify for it
+        state = _with_office_asked_about(state, u)
         return replace(state, answered=state.answered + 1), text
     if u.question_kind == "offices":
         # "Um, which ones do you have?" to "which office?": the offices, from the profile
@@ -699,9 +724,11 @@ def _handle_question(
         # "Somebody will call me, yes? To tell me the time?" about the request under way
         return replace(state, answered=state.answered + 1), phrases.follow_up
     answer = u.answer
-    if answer is not None and answer.kind == HOLIDAY_HOURS:
-        # "Are you open the Friday after Thanksgiving?": said to be noted for staff, so it is
+    if answer is not None and answer.kind in (HOLIDAY_HOURS, PROVIDER_SCHEDULE):
+        # "Are you open the Friday after Thanksgiving?", "Is Dr. Whitfield in on Tuesdays?":
+        # said to be noted for staff, so it is (with the office it is about)
         state = replace(state, questions=[*state.questions, safe_caller_words(u.text.strip())])
+        state = _with_office_asked_about(state, u)
     if answer is not None and answer.needs_office:
         # "And what's the address over there?" right after that office's hours
         office_id = (
@@ -710,7 +737,12 @@ def _handle_question(
         office = profile.office(office_id) if office_id else None
         if office is None:
             return replace(state, pending_fact=answer.kind), ""
-        state = replace(state, answered=state.answered + 1, discussed_office_id=office.id)
+        state = replace(
+            state,
+            answered=state.answered + 1,
+            discussed_office_id=office.id,
+            discussed_office=office.name,
+        )
         return state, office_fact(office, answer.kind)
     if answer is not None:
         # "I wanted to ask about LASIK": answered from an FAQ, the service is still the one
@@ -718,21 +750,30 @@ def _handle_question(
         state = replace(state, answered=state.answered + 1, discussed_service=service)
         if u.office:
             # "… at the Gables office tomorrow— where do I park?": "over there" next is it
-            state = replace(state, discussed_office_id=u.office.office_id)
+            state = replace(
+                state, discussed_office_id=u.office.office_id, discussed_office=u.office.name
+            )
         return state, " ".join([answer.text, *(more.text for more in u.more_answers)])
     question = safe_caller_words(u.text.strip())
     # "How much is a contact lens fitting?" noted, then "I'd like to set one up anyway"
     service = service_named(profile, u.text) or _visit_named(u.text)
     state = replace(state, discussed_service=service)
-    if u.office and not state.request.office_id:
-        # "How much is the exam if I pay cash? … I go to Hialeah": staff call from that office
-        office = u.office
-        state = replace(
-            state,
-            request=replace(state.request, office=office.name, office_id=office.office_id),
-            discussed_office_id=office.office_id,
-        )
+    # "How much is the exam if I pay cash? … I go to Hialeah": staff call from that office
+    state = _with_office_asked_about(state, u)
     return replace(state, questions=[*state.questions, question]), phrases.question_noted
+
+
+def _with_office_asked_about(state: FlowState, u: Understanding) -> FlowState:
+    """A question kept for staff keeps the office it is about, when none is chosen yet."""
+    if not u.office or state.request.office_id:
+        return state
+    office = u.office
+    return replace(
+        state,
+        request=replace(state.request, office=office.name, office_id=office.office_id),
+        discussed_office_id=office.office_id,
+        discussed_office=office.name,
+    )
 
 
 #: A visit named in a question in the caller's words, when no listed service is: "How much is
@@ -807,7 +848,9 @@ def _step(
         return state, _reply(profile, text, state.expect)
     just_read_back = state.phone_stated
     low = normalize(u.text)  # "Nothin' else" is "nothing else"
-    if just_read_back and not u.phone and _number_wrong(low):
+    other_fact = bool(u.insurance or u.office or u.name or u.last_name or u.time or u.reason)
+    if just_read_back and not u.phone and not other_fact and _number_wrong(low):
+        # ("That's wrong on the insurance. It's Aetna, not Cigna." is about the plan)
         # "That's not my number": not confirmed; ask for the right one.
         state = _settle(replace(state, phone_stated=False, not_understood=0, expect="phone"))
         state = replace(state, prompt=phrases.ask_callback_number)
@@ -848,6 +891,7 @@ def _step(
             answered=state.answered + 1,
             not_understood=0,
             discussed_office_id=office.id if office else "",
+            discussed_office=office.name if office else "",
         )
         return _ask(profile, state, answer)
     if state.pending_fact:
@@ -990,7 +1034,8 @@ def _step(
         if u.callback and not u.change and state.questions and not state.message:
             # "Are my glasses ready?" noted, then "have them call me back": the message is
             # the question
-            said = f"{state.questions[-1].rstrip(' .')}. {said}"
+            asked = state.questions[-1].rstrip(" .")
+            said = f"{asked} {said}" if asked.endswith(("?", "!")) else f"{asked}. {said}"
         # "Need to reorder my contacts." says what it is, however short
         detailed = (len(said.split()) > 5 or (u.callback and len(said.split()) >= 3)) and (
             not _asks_only_to_leave_one(profile, said)
@@ -1076,6 +1121,18 @@ def _step(
         # Said again what we already have ("Cigna, like I said"): carry on.
         state = replace(state, not_understood=0)
         return _ask(profile, state, profile.phrases.already_noted)
+    if not changed and not handled_question and u.pleasantry:
+        # "How are you doing today?": answered, and the question it interrupted asked again
+        state = replace(state, not_understood=0)
+        return _settle(state), _reply(
+            profile,
+            f"{profile.phrases.pleasantry} {state.prompt or profile.phrases.ask_reason}",
+            state.expect,
+        )
+    if not changed and not handled_question and u.wants_to_ask:
+        # "I have a question about an appointment": the question is asked for, not a visit
+        state = replace(state, not_understood=0)
+        return _settle(replace(state, expect=None)), _reply(profile, profile.phrases.ask_question)
     if not changed and not handled_question:
         return _not_understood(profile, state, u)
     state = replace(state, not_understood=0)
@@ -1314,6 +1371,7 @@ def on_silence(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, R
             or (outcome == "question_answered" and (mode == "open" or _barely_begun(state)))
         )
         state = replace(state, outcome=outcome if kept else "abandoned")
+        state = _office_of_the_call(state, state.outcome)
         return state, _reply(profile, phrases.close_after_silence, end_call=True)
     text = phrases.reprompt
     if state.expect is not None and state.prompt and state.prompt != phrases.ask_reason:
@@ -1336,7 +1394,9 @@ def on_hangup(profile: BusinessProfile, state: FlowState) -> FlowState:
     """The caller hung up: settle the outcome (mid-request hang-ups are abandoned)."""
     if state.ended:
         return state
-    return replace(state, ended=True, mode="ended", outcome=_left_outcome(state), expect=None)
+    outcome = _left_outcome(state)
+    state = replace(state, ended=True, mode="ended", outcome=outcome, expect=None)
+    return _office_of_the_call(state, outcome)
 
 
 def _barely_begun(state: FlowState) -> bool:

@@ -61,7 +61,10 @@ _SYNONYMS = {
 _QUESTION_START = re.compile(
     r"^(?:(?:so|and|also|um|uh|well|hi|hello|hey|ok|okay|great|then|yes|yeah|oh|good morning|"
     r"good afternoon|good evening)\s+)*"
-    r"(?:do|does|did|is|are|was|what|what's|whats|when|where|"
+    r"(?:do|does|did|is|are|was|when|where|"
+    # "what I really need is a contact lens fitting" says what is wanted; it asks nothing
+    r"what(?! (?:i|we) (?:really |actually |just )?(?:need|want|wanted|meant|mean|'m looking "
+    r"for|am looking for|was hoping for) (?:is|was)\b)|what's|whats|"
     # A modal starts a question only before its subject: "would you", not the recognizer's
     # "would afternoon" for "good afternoon".
     r"(?:can|could|would|will|may|should|have|has)\s+(?:you|i|we|they|he|she|it|there|the|"
@@ -110,6 +113,15 @@ _NO_HOLIDAY_HOURS = (
 #: The kind of an hours question about a holiday: the regular hours are said, and the question
 #: is kept for staff (the profile holds no holiday hours).
 HOLIDAY_HOURS = "holiday_hours"
+#: The kind of a question about the day a doctor is in ("Is Dr. Whitfield at Round Rock on
+#: Tuesdays?"): where the doctor works is said, and the question kept for staff (the profile
+#: holds no schedules).
+PROVIDER_SCHEDULE = "provider_schedule"
+_NO_SCHEDULES = "I don't have the doctors' schedules, so I'll note your question for our staff."
+_SCHEDULE_RE = re.compile(
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekends?|schedule|what days?|which days?|"
+    r"when is|when does|this week|next week|tomorrow|today)\b"
+)
 _PHONE_RE = re.compile(r"\b(?:phone number|number for|direct number|(?:office|their) number)\b")
 _YOU = r"(?:you|y'all|yall|you guys|you all)"
 _SERVICES_RE = re.compile(
@@ -382,6 +394,10 @@ def faq_match(profile: BusinessProfile, text: str) -> tuple[int, float] | None:
     def idf(term: str) -> float:
         return math.log(1 + n / df.get(term, 1))
 
+    # "moving to Cedar Park": a place's name asks about nothing ("park" is no parking)
+    for office in profile.offices:
+        for place in office.place_names():
+            text = re.sub(rf"\b{re.escape(place)}\b", " ", text, flags=re.IGNORECASE)
     query = set(_terms(text))
     if not query:
         return None
@@ -603,6 +619,9 @@ def answer_question(
     # beside the question is not what it asks about
     if _asks_about_providers(profile, text):
         text_answer = _providers_answer(profile, low, office)
+        if text_answer and doctor_named and _SCHEDULE_RE.search(low):
+            # where the doctor works is known; the days are not
+            return Answer(f"{text_answer} {_NO_SCHEDULES}", PROVIDER_SCHEDULE)
         if text_answer:
             return Answer(text_answer, "providers")
     if _SERVICES_RE.search(low):

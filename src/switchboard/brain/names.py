@@ -150,6 +150,8 @@ def spelled_word(text: str, *, shortest: int = 3) -> str | None:
     low = re.sub(
         r"\bnot (?:an? (?=[a-z]\b))?[a-z](?:[ ,]+[a-z])*(?=[.;!?]|,\s|\s*$)", " ; ", text.lower()
     )
+    # "A I S H A. I said it too fast.": the "I" opening the next sentence spells nothing
+    low = re.sub(r"(?<=[a-z])[.!?]\s+i(?= [a-z]{2,})", " ; i", low)
     # "Katherine is with a K. K A T H E R I N E": the letter named first is not spelled twice
     low = re.sub(r"(?<!\b[a-z] )\b(?:with )?an? ([a-z])[.,]?\s+(?=\1\b)", "", low)
     # "P as in Peter, R, U, I, T, T": the word names the letter before it
@@ -397,6 +399,17 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
         later = re.search(r"\bthis is (?=([a-z']+) [a-z])", low)
         if later is not None and is_common_first_name(later.group(1)):
             cue = later
+    if cue is None and not expecting:
+        # "hey its daniel kim i dont need an appointment": "it's" opening the call, before a
+        # common first name and one more word
+        opening = re.match(
+            r"^(?:(?:hi|hello|hey|yeah|yes|um|uh|oh|well|so)\s+)*(?:it's|its|it is) "
+            r"(?=([a-z']+) [a-z])",
+            low,
+        )
+        typed = re.search(r"\b(?:[Ii]t's|[Ii]ts|[Ii]t is) [A-Z][a-z'-]+ [A-Z][a-z'-]+\b", text)
+        if opening is not None and (is_common_first_name(opening.group(1)) or typed):
+            cue = opening  # (or written as a name: "Hi, it's Omar Haddad, I go to …")
     under = None
     if cue is None and not expecting:
         cue = under = _UNDER_CUE_RE.search(low)
@@ -484,7 +497,8 @@ _RELATIONS = (
 #: for her, Isabella Santos", "It's for Thomas Wright", "The boy is Noah".
 _PATIENT_CUE_RE = re.compile(
     r"\b(?:(?:it's|it is|this is|the appointment is|the appointment's|appointment is|the exam "
-    r"is|the visit is) (?:actually |really )?for (?:(?:her|him),? )?|the (?:boy|girl|kid|child|"
+    rf"is|the visit is) (?:actually |really )?for (?:(?:her|him),? |(?:my|our) {_RELATIONS} )?|"
+    r"the (?:boy|girl|kid|child|"
     r"baby|patient|little one)(?:'s name)? is |(?:his|her) name is |(?:his|her) name's |"
     # "I need to bring my daughter Grace Kim to the Austin office", "an eye exam for my
     # daughter, Lily Stone"

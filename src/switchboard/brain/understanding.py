@@ -26,6 +26,7 @@ from switchboard.brain.knowledge import (
     office_fact,
     opens_with_question,
     provider_surnames,
+    service_named,
 )
 from switchboard.brain.names import (
     NOT_NAME,
@@ -281,6 +282,9 @@ _CALLBACK_RE = re.compile(
     r"him|her)|leave (?:her |him |them |the doctor |dr\.? [a-z]+ )?(?:a )?message|"
     r"(?:someone|somebody|anyone|doctor|nurse|staff|office)(?: from [a-z]+| in [a-z]+)? "
     r"(?:to |could |can |would )?call me|billing (?:department|office|question)|"
+    # "please have someone let me know", "have the staff check and get back to me"
+    r"(?:have|get|ask) (?:someone|somebody|staff|the staff|them|the office|a person) (?:to )?"
+    r"(?:let me know|get back to me|reach out|check and (?:call|get back))|"
     # a complaint is for staff to answer: "I sat in that waiting room almost an hour …
     # That's unacceptable."
     r"complain|complaint|unacceptable|manager (?:to )?call|"
@@ -342,6 +346,10 @@ _REQUEST_AS_QUESTION_RE = re.compile(
 )
 #: "Could she come to the Austin one for a LASIK consultation?": a visit asked for.
 _COME_TO = (
+    # (not where the caller usually goes: "I go to the Hialeah office", "we always come to")
+    r"(?:(?<=\bcan i )|(?<=\bcould i )|(?<=\bmay i )|(?<=\bshould i )|(?<=\bdo i )|"
+    r"(?<=\bcan we )|(?<=\bcould we )|(?<=\bshould we )|(?<!\bi )(?<!\bwe ))"
+    r"(?<!usually )(?<!always )(?<!normally )"
     r"(?:come|go) (?:to|into|over to|by) (?:the|your|y'all's|you guys') (?:[a-z]+ )?"
     r"(?:one|office|location|place)"
 )
@@ -362,6 +370,8 @@ _BOOK_RE = re.compile(
     r"child|grandson|granddaughter|grandma|grandpa|boy|girl|baby))(?: [a-z'-]+){0,2}? "
     r"(?:in (?:to|for)|to (?:the|your|you|see|an?)|"
     r"for (?:an?|some|her|his|their) (?!ride\b|walk\b))|"
+    # "Could I get set up as a new patient for an eye exam?"
+    r"get (?:me |her |him |them |us )?set up|set (?:me|her|him|them|us) up|as a new patient|"
     r"take a look|look at (?:it|them|my|her|his)|get (?:it|them|my eyes?|her eyes?|his eyes?) "
     r"(?:looked at|checked out)|get (?:it|them|my eyes?|her eyes?|his eyes?) "
     r"checked|set (?:that|it|this|one|something) up|get (?:that|it|one) (?:set up|scheduled|"
@@ -489,6 +499,28 @@ def _booking_words(low: str) -> bool:
 
 #: A caller asking for something: "i'm done" or "that's it" in the same breath is the
 #: recognizer's, not a goodbye ("i'd like to get her in for in my age i'm done").
+#: A question announced, not yet asked: "I have a question about an appointment", "quick
+#: question", "can I ask you something?".
+_WANTS_TO_ASK_RE = re.compile(
+    r"(?:(?:hi|hello|hey|yes|yeah|um|uh|so|well|oh|okay|ok)\s+)*"
+    r"(?:i (?:have|had|got|just have|just had)|i've got|i've just got|i just got|got|just) "
+    r"(?:a |one |another |two |a couple of )?(?:quick |little |small |simple )?questions?"
+    r"(?: (?:about|regarding|on|for) (?:an?|my|our|the|his|her|their|your) "
+    r"(?:[a-z']+ ){0,2}?(?:appointments?|appt|visit|exam|bill|glasses|contacts|order|account|"
+    r"insurance|office|practice))?(?: (?:for you|please|real quick))?|"
+    r"(?:can|could|may) i ask (?:you )?(?:a (?:quick )?question|something)"
+)
+#: A service asked about by pointing back at it: "Do you do those?", "Do y'all offer that?"
+_BACKREF_RE = re.compile(
+    r"\b(?:do|does|can) (?:you|y'all|you guys|you all|your office|the office) (?:do|offer|"
+    r"have|provide|perform) (?:those|that|them|these|it|this|one)\b"
+)
+#: Greetings and "how are you?" alone.
+_PLEASANTRY_ONLY_RE = re.compile(
+    r"(?:(?:hi|hello|hey|yes|yeah|oh|um|uh|well|good morning|good afternoon|good evening)\s+)*"
+    r"(?:how's it going|how is it going|how are you(?: doing)?(?: today| this (?:morning|"
+    r"afternoon|evening))?|how you doing|how are ya|how's your day(?: going)?|how have you been)"
+)
 _GOING_ON_RE = re.compile(r"\b(?:i'd like to|i would like to|i want to|i wanna|can i|could i)\b")
 
 # Plain-English equivalents used to recognise the profile's emergency signs in callers' words.
@@ -504,6 +536,19 @@ _SIGN_SYNONYMS: dict[str, tuple[str, ...]] = {
         "just now",
         "overnight",
         "out of the blue",
+        # "his sight just went gray in one eye": sight that "just went" is sudden
+        "just went gray",
+        "just went grey",
+        "just went dark",
+        "just went black",
+        "just went out",
+        "just went blank",
+        # "about an hour ago it was like a gray curtain", "it came on this afternoon"
+        "an hour ago",
+        "hour ago",
+        "hours ago",
+        "minutes ago",
+        "came on",
     ),
     "loss": (
         "loss",
@@ -530,8 +575,12 @@ _SIGN_SYNONYMS: dict[str, tuple[str, ...]] = {
         "turned off",
         "went gray",
         "went grey",
+        # "all of a sudden started seeing double": sudden double vision is sent on as loss
+        "seeing double",
+        "double vision",
+        "two of everything",
     ),
-    "vision": ("vision", "see", "sight", "seeing", "eyesight", "blind"),
+    "vision": ("vision", "see", "sees", "sight", "seeing", "eyesight", "blind"),
     "chemical": (
         "chemical",
         "chemicals",
@@ -576,6 +625,15 @@ _SIGN_SYNONYMS: dict[str, tuple[str, ...]] = {
         "stabbed",
         "cut my eye",
         "hurt my eye",
+        # "a branch whipped back and got me right in the eye", "took a baseball right to the
+        # eye"
+        "right in the eye",
+        "right in my eye",
+        "right to the eye",
+        "got me in the eye",
+        "smacked",
+        "whacked",
+        "elbowed",
     ),
     "something": (
         "something",
@@ -607,7 +665,18 @@ _SIGN_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "flashes": ("flash", "flashes", "flashing", "sparkles"),
     "light": ("light", "lights"),
-    "curtain": ("curtain", "shadow", "veil", "shade"),
+    # a shower of new floaters with flashes is the same warning as the curtain
+    "curtain": (
+        "curtain",
+        "shadow",
+        "veil",
+        "shade",
+        "floaters",
+        "specks",
+        "spots floating",
+        "cobwebs",
+        "black dots",
+    ),
     "severe": (
         "severe",
         "terrible",
@@ -619,7 +688,6 @@ _SIGN_SYNONYMS: dict[str, tuple[str, ...]] = {
         "extreme",
         "awful",
         "so bad",
-        "killing me",
     ),
     "pain": ("pain", "painful", "hurts", "hurting", "ache", "aching", "killing me"),
 }
@@ -766,10 +834,10 @@ _ORDINALS = frozenset(
 _TIME_JOIN = frozenset(
     """at in the on or and between around about after before by until till from to of early
     late next this coming following week any sometime a an through thru during beginning end
-    middle start new""".split()
+    middle start new oh""".split()
 )
 #: Words that rule a day or time out: "any day except Monday" is kept whole, never "Monday".
-_TIME_EXCEPT = frozenset("except excluding besides but not no other than".split())
+_TIME_EXCEPT = frozenset("except excluding besides but not no other than scratch".split())
 _TIME_LEFT = frozenset("next this coming following any early late sometime every the".split())
 _TIME_AFTER = frozenset("at around about after before by until till from between".split())
 #: What a number before them counts: "about four years" is no clock time.
@@ -1013,6 +1081,11 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         else:
             instead = next((c for c in clusters if c[1] == fix - 1), None)
     after = [c for c in clusters if fix is not None and c[0] > fix]
+    # "Actually, scratch the morning. Friday after lunch is better": what is scratched is not
+    # the time meant when another follows
+    kept = [c for c in after if "scratch" not in words[max(0, c[0] - 2) : c[0]]]
+    scratched = bool(kept) and len(kept) < len(after)
+    after = kept or after
     # "Friday. No, scratch that, Fridays are bad. Thursday, any time.": after the correction,
     # the day it rules out is not the one meant
     meant = [c for c in after if not _RULED_OUT_AFTER_RE.match(" ".join(words[c[1] + 1 :]))]
@@ -1033,7 +1106,7 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         # "Monday or Tuesday, I mean, like late morning": the later piece adds a part of the
         # day to the days; it replaces nothing
         chosen = [before[-1], after[0]]
-    elif after and before:
+    elif after and (before or scratched):
         chosen = after[:1]
     elif expecting:
         # The answer to "what day and time?" may hold more than one piece, with words
@@ -1293,6 +1366,14 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
     if start > 0 and _is_clock_word(words[start]) and words[start - 1] in _TIME_AFTER:
         start -= 1  # "after 3", "at ten": the word before the hour is part of the time
     while end + 1 < len(words) and _is_clock_word(words[end]):
+        if (
+            words[end + 1] == "oh"
+            and end + 2 < len(words)
+            and words[end + 2] in _OH_MINUTES
+            and words[end] in _HOUR_NAMES
+        ):
+            end += 2  # "three oh five"
+            break
         if words[end + 1] in _MINUTES:
             end += 1  # "ten thirty", "four forty five"
         elif words[end + 1] in ("and", "to") and end + 2 < len(words):
@@ -1406,7 +1487,12 @@ _HOUR_WORDS = {
         "one two three four five six seven eight nine ten eleven twelve".split(), start=1
     )
 }
-_MINUTE_WORDS = {"oh five": "05", "fifteen": "15", "thirty": "30", "forty five": "45"}
+_OH_MINUTES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_MINUTE_WORDS = {f"oh {w}": f"0{i}" for i, w in enumerate(_OH_MINUTES, start=1)} | {
+    "fifteen": "15",
+    "thirty": "30",
+    "forty five": "45",
+}
 _HOUR = "|".join(_HOUR_WORDS)
 _MINUTE = "|".join(m.replace(" ", "[ -]") for m in _MINUTE_WORDS)
 _CLOCK_RE = re.compile(
@@ -1435,7 +1521,7 @@ def clock_digits(phrase: str) -> str:
     return _CLOCK_RE.sub(digits, phrase)
 
 
-_TIME_FIX_WORDS = frozenset("actually instead rather".split())
+_TIME_FIX_WORDS = frozenset("actually instead rather scratch".split())
 _TIME_FIX_PAIRS = frozenset(
     {
         ("make", "that"),
@@ -1487,7 +1573,8 @@ _LEAD_IN = re.compile(
     r"(?:(?:i'd|i would|i|we|we'd) (?:like|love|want|wanna|need|needed|was hoping|hope|have|had)"
     r"(?: to)?|(?:can|could|may) (?:i|she|he|we|they)|i'm looking to|i am looking to|"
     r"looking to|i'm looking for|"
-    r"looking for|it's|it is|need|needs|want|wanna|to)?\b\s*"
+    r"looking for|it's|it is|what (?:i|we) (?:really |actually |just )?(?:need|want) is|need|"
+    r"needs|want|wanna|to)?\b\s*"
     # "make her an appointment for …": the person it is for is no part of the reason
     r"(?:(?:(?:make|book|schedule|set up|get) (?:her|him|them|me|us)"
     r"(?= (?:an? |the )?(?:appointment|appt|visit)\b)|"
@@ -1739,6 +1826,8 @@ class Understanding:
     reason: str | None = None
     spelled: str | None = None  # a word spelled out where no name was asked ("K A T H …")
     someone_else: bool = False  # the name is the patient's, not the caller's ("for my son Noah")
+    wants_to_ask: bool = False  # "I have a question about my appointment": the question is next
+    pleasantry: bool = False  # "Hi, how are you doing today?" and nothing else
 
     @property
     def has_facts(self) -> bool:
@@ -1820,7 +1909,7 @@ def _more_answers(
 #: Where the next of several questions starts inside one sentence.
 _NEXT_QUESTION_RE = re.compile(
     r"(?:,\s*(?:and\s+)?|\band\s+)"
-    r"(?=(?:is|are|do|does|what|what's|where|where's|when|how|can)\b)",
+    r"(?=(?:is|are|do|does|what|what's|where|where's|when|how|can|which|who)\b)",
     re.IGNORECASE,
 )
 
@@ -2368,6 +2457,13 @@ def _understand(
             reason = f"{wants}, {reason}"
     if reason:
         reason = _without_other_facts(profile, reason, name=name, insurance=insurance)
+    if (
+        reason
+        and name is not None
+        and f" {normalize(name.full)} " in f" {normalize(reason)} "
+        and not reason_is_known(profile, reason)
+    ):
+        reason = None  # "it's Omar Haddad, I go …": the name's sentence describes nothing
     if reason:
         for piece in removals:
             pattern = re.compile(
@@ -2443,6 +2539,13 @@ def _understand(
         answer = answer_question(profile, text, office_id=about)
         if answer is not None:
             more = _more_answers(profile, text, answer, office_id=about)
+    if question and answer is None and question_kind is None and reason and _BACKREF_RE.search(low):
+        # "I need a diabetic eye exam. Do you do those? If so I'd like to set one up.": the
+        # service asked about is the one just named
+        named = service_named(profile, reason)
+        answer = answer_question(profile, f"Do you offer {named}?") if named else None
+        if answer is not None and answer.kind != "services":
+            answer = None
     if (
         question
         and answer is None
@@ -2531,6 +2634,11 @@ def _understand(
         reason = None
     if change:
         reason = None
+    # "I have a question about an appointment": a question still to come, not a visit asked for
+    wants_to_ask = bool(_WANTS_TO_ASK_RE.fullmatch(low))
+    if wants_to_ask:
+        book, reason, question, question_kind, answer = False, None, False, None, None
+    pleasantry = bool(_PLEASANTRY_ONLY_RE.fullmatch(low))
     ack_only = bool(_ACK_ONLY_RE.match(low))
     done = (bool(_DONE_RE.search(low)) and not _GOING_ON_RE.search(low)) or ack_only
     # "Ugh. I'll call back.": the caller is leaving, asking nothing
@@ -2588,6 +2696,8 @@ def _understand(
         done=done,
         ack_only=ack_only,
         correction=correction,
+        wants_to_ask=wants_to_ask,
+        pleasantry=pleasantry,
         name=name,
         someone_else=name is not None and names_someone_else(text_for_name, name),
         last_name=last_name,
