@@ -217,6 +217,7 @@ class Phrases(_Model):
     ask_message: str = "What would you like me to pass on to our staff?"
     ask_message_office: str = "And which of our offices do you usually go to?"
     ask_callback_number: str = "What's the best number to reach you?"
+    ask_rest_of_number: str = "Go ahead, what's the rest of the number?"
     ask_spell_last_name: str = "Could you spell your last name for me, letter by letter?"
     # Statements that come before a question (one sentence each).
     confirm_office: str = "Great, our {office} office."

@@ -872,3 +872,43 @@ def test_a_call_that_only_asked_about_an_office_keeps_it_on_the_record():
         ["What are your hours at the downtown Austin office?", "Perfect, that's all. Thanks!"]
     )
     assert state.outcome == "question_answered" and state.request.office_id == "austin"
+
+
+@pytest.mark.parametrize(
+    ("begun", "rest", "number"),
+    [
+        ("No, use my cell. It's area code seven eight six...", "five five five, zero one three "
+         "eight.", "+17865550138"),
+        ("No, that's the landline. My cell is 737 555...", "0195.", "+17375550195"),
+    ],
+)
+def test_a_number_given_in_two_parts_is_one_number(begun, rest, number):
+    state, replies = play_flow([*BOOKING, begun])
+    assert replies[-1].expect == "phone" and not state.ended  # no goodbye mid-number
+    state, replies = play_flow([*BOOKING, begun, rest])
+    assert state.request.callback_number == number
+    assert replies[-1].expect == "anything_else"
+
+
+def test_more_of_a_message_said_at_the_office_question_is_kept():
+    state, replies = play_flow(
+        [
+            "Hi, can I leave a message for someone in billing?",
+            "My insurance claim got denied because the member ID on it was wrong.",
+        ]
+    )
+    assert "claim got denied" in state.message and replies[-1].expect == "office"
+
+
+def test_a_message_with_a_number_begun_keeps_the_message_and_the_name():
+    state, replies = play_flow(
+        [
+            "Hi, I'd like to leave a message for the Round Rock office.",
+            "This is Kevin Marsh. The contact lenses I picked up are the wrong prescription. "
+            "Could someone call me back at 512 555...",
+            "...0153. That's my cell.",
+        ]
+    )
+    assert "wrong prescription" in state.message and state.request.patient_name == "Kevin Marsh"
+    assert state.request.callback_number == "+15125550153"
+    assert replies[-1].expect == "anything_else"

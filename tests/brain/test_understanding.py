@@ -14,7 +14,12 @@ from switchboard.brain.names import (
     names_someone_else,
     spelled_word,
 )
-from switchboard.brain.numbers import digits_from_words, extract_phone, spoken_digits
+from switchboard.brain.numbers import (
+    digits_from_words,
+    extract_phone,
+    number_begun,
+    spoken_digits,
+)
 from switchboard.brain.places import InsuranceMatch, OfficeMatch, match_insurance, match_office
 from switchboard.brain.understanding import (
     clock_digits,
@@ -2574,3 +2579,118 @@ def test_two_questions_with_which_are_both_answered():
     )
     assert u.answer is not None and "LASIK" in u.answer.text
     assert any("Whitfield" in more.text for more in u.more_answers)
+
+
+@pytest.mark.parametrize(
+    ("text", "filler"),
+    [
+        ("but i'm", True),  # "Uh, hmm." as the embedded recognizer heard it
+        ("and", True),
+        ("it is", False),  # a yes
+        ("but I'm not sure", False),
+    ],
+)
+def test_joining_words_alone_are_fillers(text, filler):
+    assert understand(PROFILE, text).filler_only is filler
+
+
+
+# --- session 14, third round: blind batches h65-h69 (callback numbers, messages for staff,
+# Spanish among English, hard names, Texas callers) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # two given names and two surnames, particles kept small
+        ("Ramon Eliseo Zamora Rangel.", "Ramon Eliseo Zamora Rangel"),
+        ("Ana Lucia de la Cruz.", "Ana Lucia de la Cruz"),
+        ("His name is Juan Carlos Mendez Ruiz.", "Juan Carlos Mendez Ruiz"),
+        ("Her name is Maria del Carmen Salinas Ybarra.", "Maria del Carmen Salinas Ybarra"),
+        # Spanish words are no names
+        ("El jueves por la tarde.", None),
+        ("Viernes, Friday, any time in the afternoon.", None),
+        # typed with capitals and nothing else, ordinary words are a name
+        ("Will Price.", "Will Price"),
+        ("Faith Long.", "Faith Long"),
+        ("Yes Please", None),
+        ("Monday Morning.", None),
+        ("Late afternoons, any day next week.", None),
+        ("Reverend Thomas Greene.", "Thomas Greene"),
+    ],
+)
+def test_long_names_spanish_words_and_capitalized_answers(text, name):
+    found = extract_name(text, expecting=True)
+    assert (found.full if found else None) == name
+
+
+def test_a_typed_name_after_this_is_later_in_the_sentence():
+    text = "Could I leave a message for the Austin office? This is Lorraine Fitch. I need a copy."
+    assert extract_name(text) == PersonName("Lorraine", "Fitch")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("El martes por la mañana, if you have something.", "martes por la mañana"),
+        ("Tuesday or Wednesday, por la tarde.", "Tuesday or Wednesday, por la tarde"),
+        ("Tuesday, any time before noon.", "Tuesday, any time, before noon"),
+        ("sometime before lunch", "sometime before lunch"),
+        # a number written beside a phone number is no clock time
+        ("No, call me at 1-786-555-0156, that's my cell.", None),
+    ],
+)
+def test_third_round_times(text, said):
+    assert extract_time(text, expecting=True) == said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to reorder my daily contacts, the Dailies Total 1.",
+        "The DMV sent me a vision form that the doctor has to fill out.",
+        "I need more of the prednisolone drops Dr. Ruiz gave me.",
+        "My little girl left her stuffed bunny at your office yesterday. Did anyone find it?",
+        "I left my prescription sunglasses in the waiting room this morning.",
+        "Hello, I'm calling about my scan results.",
+        "I'd like my records sent to my new eye doctor up there.",
+        "My insurance says I need a referral on file before I can see the retina specialist.",
+        "I got a bill and I thought my VSP covered the whole visit. Can someone from billing "
+        "look at it?",
+        "I'm not calling to make an appointment. I'd like to leave a message for the optical "
+        "shop.",
+    ],
+)
+def test_what_only_staff_can_do_is_a_message(text):
+    u = understand(PROFILE, text)
+    assert u.callback and not u.book
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a fitting, not a refill
+        "I'm almost out of contacts and my prescription expired.",
+        "I need a new prescription for glasses",
+    ],
+)
+def test_running_out_of_contacts_is_no_message(text):
+    assert not understand(PROFILE, text).callback
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("No, that's the landline. My cell is 737 555...", "737555"),
+        ("No, use my cell. It's area code seven eight six...", "786"),
+        ("My cell is 737 555 0195", ""),  # whole
+        ("my member number is 4567890", ""),
+        ("I was born in 1985", ""),
+        ("Tuesday at 10:30", ""),
+        # a digit misheard inside a whole number is no beginning of one
+        ("can you call my cell instead it's three zero five five five five zero with four two",
+         ""),
+    ],
+)
+def test_a_number_begun_but_not_finished(text, digits):
+    assert number_begun(text) == digits

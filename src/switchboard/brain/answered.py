@@ -19,7 +19,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from switchboard.brain.names import spelled_word
-from switchboard.brain.understanding import Understanding, reason_is_known, understand
+from switchboard.brain.understanding import (
+    Understanding,
+    joining_words_only,
+    reason_is_known,
+    understand,
+)
 from switchboard.common_names import is_common_surname
 from switchboard.profiles import BusinessProfile
 
@@ -90,7 +95,9 @@ def choose_heard(
 def _says_something(profile: BusinessProfile, u: Understanding) -> bool:
     """Whether an utterance holds something the flow acts on besides the expected answer."""
     return bool(
-        u.filler_only  # "um": the caller has said nothing yet, whatever a grammar made of it
+        # "um": the caller has said nothing yet, whatever a grammar made of it ("and" heard
+        # where another decoder heard a plan is no filler the caller said)
+        (u.filler_only and not joining_words_only(u.text))
         or u.emergency
         or u.human
         or u.robot

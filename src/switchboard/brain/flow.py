@@ -26,7 +26,12 @@ from switchboard.brain.knowledge import (
     service_named,
 )
 from switchboard.brain.names import NOT_NAME, loose_name, spelled_word
-from switchboard.brain.numbers import spoken_digits
+from switchboard.brain.numbers import (
+    digits_from_words,
+    extract_phone,
+    number_begun,
+    spoken_digits,
+)
 from switchboard.brain.replies import (
     expect_phrases,
     fill,
@@ -129,6 +134,7 @@ class FlowState:
     message_after_request: bool = False  # a message left once the request was complete
     insurance_asked: bool = False
     phone_stated: bool = False  # the number was read back; the next utterance may correct it
+    phone_digits: str = ""  # a callback number begun ("my cell is 737 555…"), its rest to come
     pending_fact: str | None = None  # hours/address/phone asked before an office was named
     discussed_office_id: str = ""  # the office whose facts were last given ("book there")
     discussed_office: str = ""  # its name
@@ -822,6 +828,27 @@ def _step(
     )
     if u.filler_only:
         return state, None
+    heard_digits = number_begun(u.text)
+    said_digits = "".join(digits_from_words(u.text))
+    if state.phone_digits and said_digits and state.expect == "phone":
+        # "area code seven eight six…" then "five five five, zero one three eight": one number
+        # (or the whole number said again)
+        whole = extract_phone(f"{state.phone_digits}{said_digits}"[-11:]) or u.phone
+        state = replace(state, phone_digits="")
+        if whole is not None:
+            u = replace(u, phone=whole)
+    elif heard_digits and not u.phone and not u.time:
+        # "No, that's the landline. My cell is 737 555…": the rest of the number is asked for
+        # (a goodbye or a "no" here is no answer to "anything else?")
+        if state.expect == "message":
+            # "The lenses are the wrong prescription. Could someone call me back at 512 555…":
+            # the message is kept while the rest of the number is asked for
+            state = _with_message(replace(state, mode="message"), safe_caller_words(u.text))
+            state = _message_as_reason(state)
+        state, _, _ = _apply_facts(profile, state, u)  # "This is Kevin Marsh. … 512 555…"
+        state = replace(state, phone_digits=heard_digits, phone_stated=False, expect="phone")
+        state = replace(state, prompt=profile.phrases.ask_rest_of_number)
+        return _settle(state), _reply(profile, profile.phrases.ask_rest_of_number, "phone")
     if (
         not u.emergency
         and state.last_heard
@@ -1004,13 +1031,15 @@ def _step(
     wants_message = u.change or (u.callback and not u.phone and state.mode in ("open", "wrap_up"))
     if (
         u.callback
-        and not (u.phone or u.has_facts or u.book)
+        and not (u.phone or u.office or u.name or u.insurance or u.time or u.book)
         and state.mode == "booking"
-        and state.expect in ("insurance", "time")
+        and state.expect in ("reason", "office", "name", "insurance", "time")
         and not state.request.complete
     ):
         # "Have the nurse or somebody call me" at the plan question: the caller wants a call
-        # back, not a visit ("I've lost the paper about my eye drops")
+        # back, not a visit ("I've lost the paper about my eye drops"); so does "I'd like a
+        # copy of my prescription sent to Costco" answering "what would you like to come in
+        # for?" after the caller gave their name and office
         wants_message = True
     if wants_message and state.mode == "wrap_up" and state.request.complete:
         # "… one more thing, my wife has an appointment this Thursday that I need to
@@ -1071,6 +1100,17 @@ def _step(
         # still to come
         state, acks, _ = _apply_facts(profile, replace(state, not_understood=0), u)
         return _ask(profile, _settle(state), join_ack(acks))
+    if (
+        state.mode == "message"
+        and state.expect in ("office", "name", "last_name")
+        and not (u.has_facts or u.question or u.done or u.yes is not None or u.human)
+        and len(normalize(u.text).split()) >= 6
+    ):
+        # "Can I leave a message for billing?" … then, asked the office: "My insurance claim
+        # got denied because the member ID was wrong": more of the message, kept; the
+        # question is asked again
+        state = _with_message(replace(state, not_understood=0), safe_caller_words(u.text.strip()))
+        return _ask(profile, state, phrases.message_noted)
     if state.mode == "message" and state.expect == "message":
         state = replace(state, message=safe_caller_words(u.text.strip()), not_understood=0)
         state, _, _ = _apply_facts(profile, _message_as_reason(state), u)

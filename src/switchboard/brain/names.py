@@ -43,7 +43,11 @@ NOT_NAME = frozenset(
     im hm mhm huh mmm umm uhm erm speaking now today let's lets start needs wants keeps gets
     ten eleven twelve twenty thirty forty fifty hundred
     urgent important serious emergency crazy weird strange awkward embarrassing kind sort
-    regarding concerning whenever whatever wherever forgive excuse pardon gracias
+    regarding concerning whenever whatever wherever forgive excuse pardon gracias late early
+    mi mis su sus el hola oye bueno si sí ay perdon perdón por favor muy amable lunes martes
+    miercoles miércoles jueves viernes sabado sábado domingo manana mañana tarde noche
+    temprano hijo hija esposo esposa papa papá mama mamá abuelo abuela suegro suegra primo
+    prima tio tío tia tía seguro cita
     """.split()
 ) | frozenset(DIGIT_NAMES)
 
@@ -53,7 +57,9 @@ def not_a_name(word: str) -> bool:
     return word in NOT_NAME or (word.endswith("'s") and word[:-2] in NOT_NAME)
 
 
-TITLES = frozenset({"dr", "doctor", "mr", "mrs", "ms", "miss", "mister"})
+TITLES = frozenset(
+    {"dr", "doctor", "mr", "mrs", "ms", "miss", "mister", "reverend", "rev", "pastor", "professor"}
+)
 # First names that commonly pair into one two-word first name ("Mary Ann", "Jo Ellen").
 COMPOUND_FIRST = frozenset(
     "mary anna ann anne jo jean john sarah lou lee billy bobby betty peggy rose".split()
@@ -133,8 +139,20 @@ class PersonName:
 
 
 def title_name(word: str) -> str:
-    """Capitalize a name word: "o'brien" → "O'Brien", "smith-jones" → "Smith-Jones"."""
-    return re.sub(r"(^|[-' ])([a-z])", lambda m: m.group(1) + m.group(2).upper(), word.lower())
+    """Capitalize a name word: "o'brien" → "O'Brien", "smith-jones" → "Smith-Jones"; particles
+    inside a name stay small ("de la cruz" → "de la Cruz")."""
+    words = word.lower().split(" ")
+    return " ".join(
+        w if i and w in _SMALL_PARTICLES and i < len(words) - 1 else _capitalized(w)
+        for i, w in enumerate(words)
+    )
+
+
+def _capitalized(word: str) -> str:
+    return re.sub(r"(^|[-'])([a-z])", lambda m: m.group(1) + m.group(2).upper(), word)
+
+
+_SMALL_PARTICLES = frozenset("de del la las los y da das do dos van von der den di du le".split())
 
 
 def spelled_word(text: str, *, shortest: int = 3) -> str | None:
@@ -167,19 +185,40 @@ def spelled_word(text: str, *, shortest: int = 3) -> str | None:
     return title_name(best) if best else None
 
 
+#: Small words inside a surname: "Ana Lucia de la Cruz", "Maria del Carmen", "van der Berg".
+NAME_PARTICLES = frozenset("de del la las los y da das do dos van von der den di du le st".split())
+
+
 def name_words(candidate: list[str], *, strict: bool) -> list[str]:
+    """The words that open ``candidate`` and can be a name: up to four (two given names and
+    two surnames, "Juan Carlos Mendez Ruiz"), with particles between them ("de la"); more
+    than four is no name when ``strict`` (a sentence, not a name)."""
     out: list[str] = []
-    for word in candidate:
+    count = 0
+    for i, word in enumerate(candidate):
         if word in TITLES and not out:
             continue
-        if not_a_name(word) or not re.fullmatch(r"[a-z][a-z'-]*", word) or len(word) < 2:
+        nxt = candidate[i + 1] if i + 1 < len(candidate) else ""
+        if word in NAME_PARTICLES and out and (nxt in NAME_PARTICLES or _may_be_name(nxt)):
+            out.append(word)  # "de" in "Ana Lucia de la Cruz"
+            continue
+        if not _may_be_name(word):
             break
         out.append(word)
-        if len(out) == 4:
+        count += 1
+        if count == 5:
             break
-    if strict and len(out) > 3:
+    while out and out[-1] in NAME_PARTICLES:
+        out.pop()
+    if strict and count > 4:
         return []
+    if count == 5:
+        out = out[:-1]
     return out
+
+
+def _may_be_name(word: str) -> bool:
+    return bool(word) and not not_a_name(word) and bool(re.fullmatch(r"[a-z][a-z'-]+", word))
 
 
 def split_name(words: list[str]) -> PersonName:
@@ -190,6 +229,11 @@ def split_name(words: list[str]) -> PersonName:
         # Walsh": a name begun again
         words = words[1:]
     names = [title_name(w) for w in words]
+    # "de la" inside a name stays small: "Ana Lucia de la Cruz", "Maria del Carmen"
+    names = [
+        w.lower() if 0 < i < len(names) - 1 and w.lower() in _SMALL_PARTICLES else w
+        for i, w in enumerate(names)
+    ]
     if len(names) == 1:
         return PersonName(names[0])
     pair = (words[0], words[1])
@@ -240,9 +284,9 @@ def _leading_name(text: str, low: str, *, spelled: bool) -> list[str] | None:
     # Anything besides the name ("Maria, and I want…") must follow a comma/stop, or, in a
     # transcript without punctuation, a joining word after a first and last name.
     rest = candidate[len(found) :]
-    if 2 <= len(found) <= 3 and rest[0] in _JOINERS and len(rest) > 1:
+    if 2 <= len(found) <= 4 and rest[0] in _JOINERS and len(rest) > 1:
         return found
-    if 2 <= len(found) <= 3 and re.search(rf"\b{re.escape(found[-1])}[.,;!?]", text.lower()):
+    if 2 <= len(found) <= 4 and re.search(rf"\b{re.escape(found[-1])}[.,;!?]", text.lower()):
         return found  # "Ezekiel. Ezekiel Dunmore. We call him Zeke": the name's sentence ends
     first_clause = normalize(re.split(r"[,;!?]|\.(?:\s|$)", text, maxsplit=1)[0]).split()
     first_clause = [w for w in first_clause if w not in TITLES]
@@ -397,8 +441,10 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
         # for my son"); before a common first name and one more word it is the caller: "i want
         # a glaucoma check this is maria lopez" (a recognizer's run-on sentence).
         later = re.search(r"\bthis is (?=([a-z']+) [a-z])", low)
-        if later is not None and is_common_first_name(later.group(1)):
-            cue = later
+        typed_later = re.search(r"\b[Tt]his is [A-Z][a-z'-]+ [A-Z][a-z'-]+\b", text)
+        if later is not None and (is_common_first_name(later.group(1)) or typed_later):
+            cue = later  # (or written as a name: "… for the Austin office? This is Lorraine
+            # Fitch.")
     if cue is None and not expecting:
         # "hey its daniel kim i dont need an appointment": "it's" opening the call, before a
         # common first name and one more word
@@ -437,7 +483,7 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
             found = []
     if not found and expecting:
         # No cue, or a cue later in the answer ("Peter Brown, and it's the Kendall office").
-        found = _leading_name(text, low, spelled=bool(spelled)) or []
+        found = _leading_name(text, low, spelled=bool(spelled)) or _capitalized_answer(text)
     elif cue is None:
         return None
     if not found:
@@ -477,6 +523,30 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
         elif spelled.lower().startswith(name.first.lower()[:2]) and not name.last:
             name = PersonName(spelled)
     return _hyphens_kept(text, name)
+
+
+#: Words that are no name even written with a capital: days, months, parts of the day,
+#: answers and greetings.
+_CALENDAR_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december morning mornings afternoon
+    afternoons evening evenings late early next this any yes yeah yep no nope please thanks
+    thank you okay ok sure hello hi hey bye goodbye sorry""".split()
+)
+
+
+def _capitalized_answer(text: str) -> list[str]:
+    """A typed answer to "may I have your name?" that is nothing but two or three capitalized
+    words ("Will Price.", "Faith Long."): a name, though its words are also ordinary words."""
+    said = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
+    if not 2 <= len(said) <= 3 or not re.fullmatch(r"[\sA-Za-z'.,-]+", text.strip()):
+        return []
+    if any(not w[0].isupper() or w.isupper() for w in said):
+        return []
+    words = [w.lower() for w in said]
+    if any(w in _CALENDAR_WORDS or w in TITLES for w in words):
+        return []
+    return words
 
 
 def _hyphens_kept(text: str, name: PersonName) -> PersonName:
@@ -552,8 +622,8 @@ def _patient_named(text: str, low: str, *, expecting: bool) -> PersonName | None
             full = _first_then_full(text[_position_in(text, low, cue.end()) :], split_name(found))
             if full is not None:
                 return full
-        if len(found) >= 2 and (expecting or len(found) <= 3):
-            return split_name(found[:3])
+        if len(found) >= 2 and (expecting or len(found) <= 4):
+            return split_name(found[:6])
     if not expecting:
         return None
     for match in re.finditer(r"[A-Za-z][A-Za-z'-]+ [A-Za-z][A-Za-z'-]+", text):

@@ -9,7 +9,7 @@ import phonenumbers
 from switchboard.brain.text import normalize
 from switchboard.number_words import DIGIT_NAMES, ZERO_WORDS
 
-__all__ = ["digits_from_words", "extract_phone", "spoken_digits"]
+__all__ = ["digits_from_words", "extract_phone", "number_begun", "spoken_digits"]
 
 DIGIT_WORDS = {
     **{name: str(digit) for digit, name in enumerate(DIGIT_NAMES)},
@@ -128,6 +128,43 @@ def extract_phone(
     # "It's 786 555 0139. No wait, I mixed it up … 786 555 0193.": the number said again
     # after a correction is the one meant; otherwise the first one said is.
     return found[-1] if len(found) > 1 and _CORRECTION_RE.search(text.lower()) else found[0]
+
+
+#: Words that say a phone number is being given ("my cell is 737 555…", "area code 786").
+_NUMBER_CUE_RE = re.compile(
+    r"\b(?:cell|mobile|phone|area code|(?:call|reach|text) me (?:back )?(?:at|on)|(?:my|the|best|"
+    r"callback|home|work|other|new) number)\b"
+)
+#: Numbers that are no phone number: a member ID, a policy, an account.
+_OTHER_NUMBER_RE = re.compile(r"\b(?:member|policy|id|account|group|claim|order|confirmation)\b")
+
+
+def number_begun(text: str) -> str:
+    """The digits of a phone number begun but not finished ("My cell is 737 555…", "area
+    code seven eight six…"), or "": an area code, or an area code and exchange (three or six
+    digits), closing what was said, with a word that says it is a phone number. (A number
+    with a digit misheard, "three zero five five five five zero with four two", is no
+    beginning: the whole number is asked for again.)"""
+    if extract_phone(text) is not None:
+        return ""
+    low = text.lower()
+    if _OTHER_NUMBER_RE.search(low) or not _NUMBER_CUE_RE.search(low):
+        return ""
+    runs = digits_from_words(text)
+    if not runs or len(runs[-1]) not in (3, 6):
+        return ""
+    last_digit = max(low.rfind(c) for c in "0123456789") if re.search(r"\d", low) else -1
+    tail = low[last_digit + 1 :] if last_digit >= 0 else _after_last_number_word(low)
+    return runs[-1] if not re.search(r"[a-z]", tail) else ""
+
+
+def _after_last_number_word(low: str) -> str:
+    """What follows the last number word ("… seven eight six..." → "...")."""
+    words = list(re.finditer(r"[a-z]+", low))
+    for match in reversed(words):
+        if match.group(0) in DIGIT_WORDS or match.group(0) in ("double", "triple"):
+            return low[match.end() :]
+    return low
 
 
 #: Words that take back what was just said.

@@ -58,6 +58,7 @@ __all__ = [
     "extract_time",
     "is_emergency",
     "is_filler_only",
+    "joining_words_only",
     "understand",
     "yes_no",
 ]
@@ -294,10 +295,31 @@ _CALLBACK_RE = re.compile(
     r"the|my) bill|bill in the mail|my bill|billed|why i owe|i still owe|a refund|"
     r"(?:from|in|to) billing|"
     # what staff act on: an order, a late arrival, results, forms
-    r"(?:order|reorder|re order) (?:more |new |some |my |a )?(?:contacts|contact lenses|"
-    r"lenses|supply)|running (?:a (?:little|bit) )?late|minutes late|be (?:a (?:little|bit) )?"
-    r"late|stuck in traffic|(?:my|the|test) results|results (?:back|from)|dropped off (?:my |the "
-    r"|some )?(?:paperwork|forms)|(?:my|the) paperwork|"
+    r"(?:order|reorder|re order) (?:more |new |some |my |a |another )?(?:[a-z0-9]+ ){0,3}?"
+    r"(?:contacts|contact lenses|lenses|supply|boxes|box)|running (?:a (?:little|bit) )?late|"
+    r"minutes late|be (?:a (?:little|bit) )?late|stuck in traffic|"
+    r"(?:my|the|test|his|her) (?:[a-z]+ ){0,2}?results|results (?:back|from)|"
+    r"dropped off (?:my |the |some )?(?:paperwork|forms)|(?:my|the) paperwork|"
+    # a form the doctor fills out: "the DMV sent me a vision form that the doctor has to fill
+    # out", "a work form for safety glasses"
+    r"(?:fill|filled|filling) (?:out|in)|(?:dmv|work|school|employer|camp|sports|vision|medical|"
+    r"disability|insurance) forms?|forms? (?:for|from) (?:work|school|my job|my employer|the dmv)|"
+    # more of a medicine: "I need more of the prednisolone drops Dr. Ruiz gave me"
+    r"(?:more of|ran out of|run out of|running out of|almost out of) (?:my |the |her |his )?"
+    # (not contact lenses: "I'm almost out of contacts and my prescription expired" needs a
+    # fitting)
+    r"(?:[a-z]+ ){0,2}?(?:drops|medication|medicine|pills|ointment)|"
+    r"i'm (?:all )?out of (?:my |the )?(?:[a-z]+ )?(?:drops|medication)|"
+    # something left at the office: "my little girl left her stuffed bunny at your office",
+    # "I left my prescription sunglasses in the waiting room"
+    r"(?:left|forgot|lost) (?:my|her|his|our|their|a) (?:[a-z]+ ){0,3}?(?:at|in) (?:your|the) "
+    r"(?:office|waiting room|exam room|lobby|front desk)|did (?:anyone|anybody|someone|somebody)"
+    r" (?:find|turn in|pick up)|lost and found|"
+    # a referral or records sent elsewhere: "I need a referral on file", "my records sent to
+    # my new eye doctor", "a retina report faxed to an endocrinologist"
+    r"referral|(?:records?|chart|files?|report|prescription) (?:sent|transferred|faxed|"
+    r"forwarded|emailed)|fax(?:ed)?|(?:send|transfer|forward) (?:my|his|her|the) (?:[a-z]+ )?"
+    r"(?:records?|chart|files?|prescription|report)|"
     # papers staff send: "the school nurse wants a copy of my son's eyeglass prescription"
     r"cop(?:y|ies) of (?:my |his |her |their |our |the )?(?:[a-z']+ ){0,2}(?:prescription|"
     r"records?|receipts?|invoice|chart|results)|(?:send|fax|email|mail) (?:me |us |over |them )?"
@@ -439,7 +461,7 @@ _NO_VISIT_RE = re.compile(
     r"one|it)\b|"
     # "I'm not booking anything"
     r"\b(?:i'm|i am|we're|we are) not (?:booking|scheduling|making|calling to book|calling to "
-    r"schedule|trying to book)(?: anything| an appointment| a visit)?\b"
+    r"schedule|calling to make|trying to book)(?: anything| an appointment| a visit)?\b"
 )
 
 
@@ -510,6 +532,18 @@ _WANTS_TO_ASK_RE = re.compile(
     r"insurance|office|practice))?(?: (?:for you|please|real quick))?|"
     r"(?:can|could|may) i ask (?:you )?(?:a (?:quick )?question|something)"
 )
+_BILL_RE = re.compile(r"\b(?:bill|billed|billing|charged|refund|invoice|statement|claim)\b")
+#: Words that join other words and say nothing alone.
+_JOINING_WORDS = frozenset("but and the a an of to i i'm in".split())
+
+
+def joining_words_only(text: str) -> bool:
+    """One or two words that say nothing by themselves: "Uh, hmm." heard by the recognizer as
+    "but i'm" is a filler, not a turn to answer ("Sorry, I heard 'but i'm' …")."""
+    words = normalize(text).split()
+    return 0 < len(words) <= 2 and all(w in _JOINING_WORDS for w in words)
+
+
 #: A service asked about by pointing back at it: "Do you do those?", "Do y'all offer that?"
 _BACKREF_RE = re.compile(
     r"\b(?:do|does|can) (?:you|y'all|you guys|you all|your office|the office) (?:do|offer|"
@@ -821,6 +855,9 @@ _TIME_CORE = frozenset(
     + """today tomorrow tonight morning mornings afternoon afternoons evening evenings noon
     midday lunch lunchtime weekday weekdays weekend weekends asap anytime whenever earliest
     o'clock""".split()
+    # Spanish said among English ("el martes por la mañana", "viernes, Friday"): staff in
+    # bilingual practices read it as said
+    + "lunes martes miercoles jueves viernes sabado domingo manana tarde temprano".split()
 )
 _TIME_NUMBERS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve fifteen thirty forty
@@ -834,7 +871,7 @@ _ORDINALS = frozenset(
 _TIME_JOIN = frozenset(
     """at in the on or and between around about after before by until till from to of early
     late next this coming following week any sometime a an through thru during beginning end
-    middle start new oh""".split()
+    middle start new oh por el la las los en de""".split()
 )
 #: Words that rule a day or time out: "any day except Monday" is kept whole, never "Monday".
 _TIME_EXCEPT = frozenset("except excluding besides but not no other than scratch".split())
@@ -986,7 +1023,12 @@ _DIGIT_WORDS = frozenset(
 
 
 def _in_spoken_number(words: list[str], i: int) -> bool:
-    """Is ``words[i]`` one of a run of five or more digits said one by one (a phone number)?"""
+    """Is ``words[i]`` one of a run of five or more digits said one by one (a phone number),
+    or a number written beside a run of digits ("at 1-786-555-0156")?"""
+    if words[i].isdigit() and any(
+        w.isdigit() and len(w) >= 3 for w in words[max(0, i - 1) : i + 2] if w != words[i]
+    ):
+        return True
     if words[i] not in _DIGIT_WORDS:
         return False
     start = i
@@ -1406,7 +1448,7 @@ _DAY_START = (
     frozenset(
         _WEEKDAYS
         + [m for m in _MONTHS if m not in ("may", "mar", "jan")]
-        + "the this next coming tomorrow today".split()
+        + "the this next coming tomorrow today noon midday lunch lunchtime".split()
     )
     | _ORDINALS
 )
@@ -2188,7 +2230,7 @@ def _understand(
     language: str,
     local: frozenset[str] = frozenset(),
 ) -> Understanding:
-    if is_filler_only(text, profile.fillers_for(language)):
+    if is_filler_only(text, profile.fillers_for(language)) or joining_words_only(text):
         return Understanding(text=text, filler_only=True)
     low = normalize(text)
     # "… And my email, in case you need it, is j, o, a, q …": what follows an email address
@@ -2616,7 +2658,9 @@ def _understand(
     callback = (
         bool(_CALLBACK_RE.search(_SELF_CALLBACK_RE.sub(" ", low)))
         and not change
-        and not _booking_words(low)
+        # "I thought my VSP covered the whole visit. Can someone from billing look at it?":
+        # a bill about a visit asks for none
+        and (not _booking_words(low) or (_BILL_RE.search(low) and not _BOOK_VERB_RE.search(low)))
     )
     if reason and not _booking_words(low) and _SELF_CALLBACK_RE.search(low):
         # "I'll think about the LASIK thing and call back": put off, not asked for
@@ -2627,6 +2671,10 @@ def _understand(
         or bool(wants and reason)
         or consult
     ) and not (change or other_business)
+    if book and callback and not _BOOK_VERB_RE.search(low):
+        # "I'd like my records sent to my new eye doctor", "… covered the whole visit. Can
+        # someone from billing look at it?": for staff, no visit asked for
+        book = False
     if book and question and answer is not None and not _BOOK_VERB_RE.search(low):
         # "What do I need to bring to my first eye appointment?" asks about a visit; it
         # does not ask for one.
