@@ -912,3 +912,14 @@ def test_a_message_with_a_number_begun_keeps_the_message_and_the_name():
     assert "wrong prescription" in state.message and state.request.patient_name == "Kevin Marsh"
     assert state.request.callback_number == "+15125550153"
     assert replies[-1].expect == "anything_else"
+
+
+def test_a_visit_asked_for_with_the_office_of_an_hours_question_is_taken_up():
+    state, replies = play_flow(
+        [
+            "Hi, are any of your offices open tomorrow? My son's been squinting at the board.",
+            "Okay. Then I'd like a pediatric eye exam for him at the Gables office.",
+        ]
+    )
+    assert "open" in replies[-1].text and replies[-1].expect == "name"
+    assert state.request.office_id == "coral-gables" and "pediatric" in state.request.reason

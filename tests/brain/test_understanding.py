@@ -2694,3 +2694,65 @@ def test_running_out_of_contacts_is_no_message(text):
 )
 def test_a_number_begun_but_not_finished(text, digits):
     assert number_begun(text) == digits
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "said"),
+    [
+        # the day the caller's reasons lead to
+        ("Tuesdays my son has soccer, Wednesday the dog goes to the groomer, my sister is "
+         "visiting Thursday, so Monday morning, I guess.", True, "Monday morning"),
+        ("Tuesday, then Wednesday", True, "Tuesday, Wednesday"),
+        # things counted are no clock time; a day part in passing gives way to a preference
+        ("I stare at three monitors all day, and my eyes are tired by lunchtime. Friday "
+         "afternoons are best for me.", False, "Friday afternoons"),
+    ],
+)
+def test_fourth_round_times(text, expecting, said):
+    found = understand(PROFILE, text, expect="time" if expecting else None).time
+    assert found == said
+
+
+def test_where_the_caller_is_usually_parked_is_no_name():
+    u = understand(
+        PROFILE,
+        "Round Rock, the one off the frontage road. I'm usually parked up in Georgetown.",
+        expect="office",
+    )
+    assert u.name is None and u.office is not None and u.office.office_id == "round-rock"
+
+
+@pytest.mark.parametrize(
+    ("text", "expect", "field", "value"),
+    [
+        # calling again for someone else leaves today's visit standing
+        ("My husband and I both need appointments, but let's just do him today. He's diabetic "
+         "and needs his diabetic eye exam. I'll call back for me.", None, "book", True),
+        ("My husband and I both need appointments. I'll call back for me.", None, "callback",
+         False),
+        ("I'll think about it and call back", None, "calling_back", True),
+        ("I'm trying to get the whole family in, an eye exam for each of us.", None, "book",
+         True),
+        # a visit asked for in the form of a question
+        ("Can I get a contact lens fitting?", None, "question", False),
+        ("Okay, can I put in a request for a LASIK consultation at Coral Gables then?", None,
+         "book", True),
+        # "soonest" is a time
+        ("Whenever's soonest, mornings are better.", "time", "time",
+         "Whenever's soonest, mornings"),
+        # a school form is why a child needs a visit, not a form for staff
+        ("My three kids all need an eye exam before their school form is due.", None,
+         "callback", False),
+    ],
+)
+def test_fifth_round_phrasings(text, expect, field, value):
+    assert getattr(understand(PROFILE, text, expect=expect), field) == value
+
+
+def test_a_visit_named_after_a_story_joins_the_reason():
+    u = understand(
+        PROFILE,
+        "I've worn glasses my whole life and I finally want to try contacts. Can I get a "
+        "contact lens fitting?",
+    )
+    assert u.reason is not None and "contact lens fitting" in u.reason

@@ -920,6 +920,10 @@ def _step(
             discussed_office_id=office.id if office else "",
             discussed_office=office.name if office else "",
         )
+        if u.book or u.reason:
+            # "Then I'd like a pediatric eye exam for him at the Gables office": the hours
+            # asked about are said, and the visit asked for is taken up
+            state, _, _ = _apply_facts(profile, replace(state, mode="booking"), u)
         return _ask(profile, state, answer)
     if state.pending_fact:
         state = replace(state, pending_fact=None)

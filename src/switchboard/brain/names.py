@@ -44,6 +44,7 @@ NOT_NAME = frozenset(
     ten eleven twelve twenty thirty forty fifty hundred
     urgent important serious emergency crazy weird strange awkward embarrassing kind sort
     regarding concerning whenever whatever wherever forgive excuse pardon gracias late early
+    usually always never often sometimes normally parked staying living located
     mi mis su sus el hola oye bueno si sí ay perdon perdón por favor muy amable lunes martes
     miercoles miércoles jueves viernes sabado sábado domingo manana mañana tarde noche
     temprano hijo hija esposo esposa papa papá mama mamá abuelo abuela suegro suegra primo
@@ -379,7 +380,11 @@ def _restated_name(text: str) -> PersonName | None:
 _LAST_FIRST_RE = re.compile(
     r"\blast name(?: is|'s)? (?P<last>[a-z][a-z'-]+) (?:and )?(?:my )?first name(?: is|'s)? "
     r"(?P<first>[a-z][a-z'-]+)|\bfirst name(?: is|'s)? (?P<first2>[a-z][a-z'-]+) (?:and )?"
-    r"(?:my )?last name(?: is|'s)? (?P<last2>[a-z][a-z'-]+)"
+    r"(?:my )?last name(?: is|'s)? (?P<last2>[a-z][a-z'-]+)|"
+    # "Nguyen, Thi. Nguyen is my last name, Thi is my first name."
+    r"\b(?P<last3>[a-z][a-z'-]+) is my last name (?:and )?(?P<first3>[a-z][a-z'-]+) is my first "
+    r"name|\b(?P<first4>[a-z][a-z'-]+) is my first name (?:and )?(?P<last4>[a-z][a-z'-]+) is my "
+    r"last name"
 )
 #: "The last name is Friedman": a surname said with its cue.
 _LAST_NAME_CUE_RE = re.compile(r"\blast name(?: is|'s)? (?!is\b)([a-z][a-z'-]+)")
@@ -462,8 +467,15 @@ def extract_name(text: str, *, expecting: bool = False) -> PersonName | None:
     both = _LAST_FIRST_RE.search(low)
     if both:
         # "Last name Johnson, first name Robert" (either order)
-        last = both.group("last") or both.group("last2")
-        first = both.group("first") or both.group("first2")
+        last = (
+            both.group("last") or both.group("last2") or both.group("last3") or both.group("last4")
+        )
+        first = (
+            both.group("first")
+            or both.group("first2")
+            or both.group("first3")
+            or both.group("first4")
+        )
         if first not in NOT_NAME and last not in NOT_NAME:
             return PersonName(title_name(first), title_name(last))
     stated = _LAST_NAME_CUE_RE.search(low)

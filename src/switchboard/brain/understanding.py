@@ -302,8 +302,7 @@ _CALLBACK_RE = re.compile(
     r"dropped off (?:my |the |some )?(?:paperwork|forms)|(?:my|the) paperwork|"
     # a form the doctor fills out: "the DMV sent me a vision form that the doctor has to fill
     # out", "a work form for safety glasses"
-    r"(?:fill|filled|filling) (?:out|in)|(?:dmv|work|school|employer|camp|sports|vision|medical|"
-    r"disability|insurance) forms?|forms? (?:for|from) (?:work|school|my job|my employer|the dmv)|"
+    r"(?:fill|filled|filling) (?:out|in)|(?:dmv|disability) forms?|forms? (?:signed|filled)|"
     # more of a medicine: "I need more of the prednisolone drops Dr. Ruiz gave me"
     r"(?:more of|ran out of|run out of|running out of|almost out of) (?:my |the |her |his )?"
     # (not contact lenses: "I'm almost out of contacts and my prescription expired" needs a
@@ -330,9 +329,18 @@ _CALLBACK_RE = re.compile(
 _SELF_CALLBACK_RE = re.compile(
     r"\b(?:i'll|i will|i can|i could|i might|i may|i'd|we'll|we will|i'm going to|i'm gonna|"
     r"let me) (?:[a-z']+ ){0,8}?(?:call|give you a call|ring)(?: you| y'all)?"
-    r"(?: back| again| later| tomorrow)+\b|"
+    # (not "I'll call back for me", "… for the other two": another visit, later)
+    r"(?: back| again| later| tomorrow)+\b(?! (?:for|about) (?:me|myself|her|him|them|the "
+    r"others?|my|our|[a-z]+'s)\b)|"
     r"\b(?:i'll|i will|i'm going to|i'm gonna) (?:have|get|ask) (?:my|her|his|our) [a-z']+ "
     r"(?:to )?call\b"
+)
+#: The caller calling again for someone else: "I'll call back for me", "I'll call again for my
+#: wife and the little ones": today's request stands, and no call back is asked for.
+_OTHERS_LATER_RE = re.compile(
+    r"\b(?:i'll|i will|we'll|we will|i can|i'm gonna|i'm going to) (?:just )?(?:call|ring) "
+    r"(?:you )?(?:back|again|later)(?: later)? (?:for|about) (?:me|myself|her|him|them|the "
+    r"others?|my|our|[a-z]+'s|[a-z]+ and [a-z]+)\b"
 )
 _WRONG_NUMBER_RE = re.compile(
     # "sorry if this is the wrong number, do you do LASIK?" only wonders
@@ -376,7 +384,7 @@ _COME_TO = (
     r"(?:one|office|location|place)"
 )
 _BOOK_RE = re.compile(
-    r"\b(?:appointment|appt|book|booking|"
+    r"\b(?:appointments?|appts?|book|booking|"
     rf"{_COME_TO}|"
     # the verb, not "my work schedule"
     r"(?<!my )(?<!work )(?<!the )(?<!your )(?<!our )(?<!a )(?<!his )(?<!her )schedule|"
@@ -384,6 +392,7 @@ _BOOK_RE = re.compile(
     r"doctor|see someone|checkup|"
     rf"{_SEE_PATIENT}|check up|get my eyes checked|make an|set up a|request|"
     r"get (?:her|him|me|them|my (?:son|daughter|husband|wife|mom|dad|mother|father)) in|"
+    r"get (?:the|my|our) (?:whole )?(?:family|kids|children|boys|girls) in|"
     r"get in (?:for|to see|soon|this|next|today|tomorrow)|"
     r"bring (?:him|her|them|my (?:son|daughter|husband|wife|mom|dad|mother|father|kid|child)) "
     r"in|"
@@ -392,6 +401,10 @@ _BOOK_RE = re.compile(
     r"child|grandson|granddaughter|grandma|grandpa|boy|girl|baby))(?: [a-z'-]+){0,2}? "
     r"(?:in (?:to|for)|to (?:the|your|you|see|an?)|"
     r"for (?:an?|some|her|his|their) (?!ride\b|walk\b))|"
+    # "Can I get a contact lens fitting?", "can I put in a request for a LASIK consultation?"
+    r"(?:can|could|may) (?:i|we|she|he) (?:get|have) (?:a|an|my|her|his) (?:[a-z]+ ){0,3}?"
+    r"(?:fitting|exam|checkup|check up|consultation|consult|evaluation|appointment|visit)|"
+    r"put (?:in )?a request|put in for|"
     # "Could I get set up as a new patient for an eye exam?"
     r"get (?:me |her |him |them |us )?set up|set (?:me|her|him|them|us) up|as a new patient|"
     r"take a look|look at (?:it|them|my|her|his)|get (?:it|them|my eyes?|her eyes?|his eyes?) "
@@ -402,7 +415,8 @@ _BOOK_RE = re.compile(
 #: Asking for a visit in so many words (not just naming "my appointment" in a question).
 _BOOK_VERB_RE = re.compile(
     r"\b(?:book|booking|schedule|make an?|set up|set (?:that|it|this|one) up|come in|coming in|"
-    rf"be seen|get seen|get (?:her|him|me|them|my [a-z]+) in|{_SEE_PATIENT}|{_COME_TO})\b"
+    rf"be seen|get seen|get (?:her|him|me|them|my [a-z]+) in|{_SEE_PATIENT}|{_COME_TO}|"
+    r"put (?:in )?a request)\b"
 )
 #: An appointment the caller already has ("I have an appointment tomorrow", "my appointment"):
 #: no request for a new one unless a booking word is said besides it.
@@ -854,7 +868,7 @@ _TIME_CORE = frozenset(
     + [m for m in _MONTHS if m not in ("may", "mar", "jan")]
     + """today tomorrow tonight morning mornings afternoon afternoons evening evenings noon
     midday lunch lunchtime weekday weekdays weekend weekends asap anytime whenever earliest
-    o'clock""".split()
+    soonest o'clock""".split()
     # Spanish said among English ("el martes por la mañana", "viernes, Friday"): staff in
     # bilingual practices read it as said
     + "lunes martes miercoles jueves viernes sabado domingo manana tarde temprano".split()
@@ -900,6 +914,23 @@ def _is_clock_word(word: str) -> bool:
 _ROUTINE_WORDS = frozenset("school work lunch dinner class classes church".split())
 
 
+#: Words ending in "s" after a clock number that still leave it a time ("after 3 works").
+_NOT_COUNTED = frozenset("works thanks please sounds suits fits helps always anyways".split())
+
+
+def _counted_thing(word: str | None) -> bool:
+    """Whether ``word``, after a number, names things counted ("at three monitors"), not a
+    clock time ("after 3, she's in school", "after 3 works")."""
+    return bool(
+        word
+        and word.isalpha()
+        and len(word) > 4
+        and word.endswith("s")
+        and word not in _NOT_COUNTED
+        and word not in _TIME_CORE
+    )
+
+
 def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
     w = tok.word
     if w in _TIME_CORE or (w.endswith("'s") and w[:-2] in _TIME_CORE):
@@ -932,6 +963,8 @@ def _is_time_core(tok: Token, prev: str | None, nxt: str | None) -> bool:
         ((w.isdigit() and int(w) <= 24) or w in _TIME_NUMBERS)
         and prev in _TIME_AFTER
         and nxt not in _COUNTED_UNITS  # "it's been about four years", "for about three weeks"
+        # "I stare at three monitors all day": things counted, not a clock time
+        and not _counted_thing(nxt)
     ):
         return True  # "at 10", not "at 305 555 0174"
     if w in ("am", "pm") and prev is not None and (prev.isdigit() or prev in _TIME_NUMBERS):
@@ -1157,6 +1190,11 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         # not a day the caller says they are busy: "I got dominoes on Wednesdays").
         free = [c for c in clusters if not _busy_clause(text, toks[c[0]].start)]
         chosen = (free or clusters)[:3]
+        # "Tuesdays my son has soccer, Wednesday the groomer …, so Monday morning, I guess":
+        # the day the caller's reasons lead to
+        concluded = [c for c in clusters[1:] if words[c[0] - 1] == "so"]
+        if concluded:
+            chosen = concluded[-1:]
     floor = 0 if greeting is None else greeting + 1
     pieces = [
         (toks[start].start, _time_words(text, toks, start, end, floor)) for start, end in chosen
@@ -1730,9 +1768,11 @@ _DESCRIBES_RE = re.compile(
 
 #: "I would like a second opinion", "I need a new prescription": something asked for.
 _WANTS_A_RE = re.compile(
-    r"^(?:(?:hi|hello|hey|yes|yeah|so|ok|okay|um|uh|well|and|good morning|good afternoon)\s+)*"
+    r"^(?:(?:hi|hello|hey|yes|yeah|so|ok|okay|um|uh|well|and|then|good morning|good afternoon)"
+    r"\s+)*"
     r"(?:i would like|i'd like|i need|i want|i'm looking for|i am looking for|we need|we'd like|"
-    r"i was hoping for|i'd love)\s+(?:to (?:get|have|schedule|set up|book|make)\s+)?"
+    r"i was hoping for|i'd love|can i get|could i get|can i have|could i have)\s+"
+    r"(?:to (?:get|have|schedule|set up|book|make)\s+)?"
     r"(?:a|an|my|some)\s+"
     r"(?!(?:question|word|minute|moment|favor|number|copy|refund|receipt|bill|call|callback|"
     r"ride|person|human|representative|operator|appointments?|appt|visit|time|day|date)\b)"
@@ -2340,7 +2380,15 @@ def _understand(
     office = match_office(profile, text, expecting=at_office, local=local)
     if other_business and office is not None and office.score < 100:
         office = None  # "Is this the CVS pharmacy on Congress?": their street, not our office
-    if name is not None and office is not None:
+    if (
+        name is not None
+        and office is not None
+        and not (
+            expect == "name" and office_id and not correction and office.office_id != office_id
+        )
+    ):
+        # ("Jo Ellen Westlake." to the name question, the office chosen already: a surname
+        # that is also a place is the surname)
         name = _without_trailing_place(name, office.heard)
         name_words = frozenset(normalize(name.full).split())
     if (
@@ -2447,7 +2495,18 @@ def _understand(
         name_words = frozenset(normalize(name.full).split())
     time = extract_time(text, expecting=expect == "time" and not question)
     if time and expect != "time" and _day_part_in_passing(text, time):
-        time = None  # "these headaches right behind my eyes by the afternoon"
+        # "these headaches right behind my eyes by the afternoon": when a problem happens; a
+        # preference said in another sentence still counts ("my eyes are tired by lunchtime.
+        # … Friday afternoons are best for me")
+        passing = normalize(time)
+        rest = [
+            sentence
+            for sentence in re.split(NOT_AFTER_TITLE + r"[.;!?]+", text)
+            if passing not in normalize(sentence)
+        ]
+        time = extract_time(". ".join(rest)) if rest else None
+        if time and _day_part_in_passing(text, time):
+            time = None
     if time and expect != "time" and _ONSET_RE.search(low):
         # "my daughter woke up with pink eye this morning": when it began, not when to come
         # ("It started yesterday, can I come in this afternoon?" keeps the afternoon)
@@ -2497,6 +2556,10 @@ def _understand(
             reason = wants
         elif wants and _said_before(text, wants, reason):
             reason = f"{wants}, {reason}"
+        elif wants and service_named(profile, wants) and not service_named(profile, reason):
+            # "I've worn glasses my whole life and I want to try contacts. Can I get a contact
+            # lens fitting?": the visit named after the story is part of the reason
+            reason = f"{reason}, {wants}"
     if reason:
         reason = _without_other_facts(profile, reason, name=name, insurance=insurance)
     if (
@@ -2656,7 +2719,7 @@ def _understand(
             _without_past_clauses(text), expecting=expect == "time" and not question
         )
     callback = (
-        bool(_CALLBACK_RE.search(_SELF_CALLBACK_RE.sub(" ", low)))
+        bool(_CALLBACK_RE.search(_SELF_CALLBACK_RE.sub(" ", _OTHERS_LATER_RE.sub(" ", low))))
         and not change
         # "I thought my VSP covered the whole visit. Can someone from billing look at it?":
         # a bill about a visit asks for none
