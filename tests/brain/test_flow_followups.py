@@ -923,3 +923,10 @@ def test_a_visit_asked_for_with_the_office_of_an_hours_question_is_taken_up():
     )
     assert "open" in replies[-1].text and replies[-1].expect == "name"
     assert state.request.office_id == "coral-gables" and "pediatric" in state.request.reason
+
+
+def test_an_emergency_said_with_a_number_begun_is_the_emergency():
+    state, replies = play_flow(
+        [*BOOKING, "Oh no, my son just got bleach splashed in his eye! My cell is 737 555..."]
+    )
+    assert state.outcome == "emergency" and "911" in replies[-1].text

@@ -837,7 +837,7 @@ def _step(
         state = replace(state, phone_digits="")
         if whole is not None:
             u = replace(u, phone=whole)
-    elif heard_digits and not u.phone and not u.time:
+    elif heard_digits and not (u.phone or u.time or u.emergency or u.human):
         # "No, that's the landline. My cell is 737 555…": the rest of the number is asked for
         # (a goodbye or a "no" here is no answer to "anything else?")
         if state.expect == "message":
