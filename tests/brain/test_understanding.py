@@ -2617,6 +2617,8 @@ def test_joining_words_alone_are_fillers(text, filler):
         ("Monday Morning.", None),
         ("Late afternoons, any day next week.", None),
         ("Reverend Thomas Greene.", "Thomas Greene"),
+        # a given name that is also a Spanish word stays a name
+        ("Tia Morales.", "Tia Morales"),
     ],
 )
 def test_long_names_spanish_words_and_capitalized_answers(text, name):

@@ -48,7 +48,7 @@ NOT_NAME = frozenset(
     mi mis su sus el hola oye bueno si sí ay perdon perdón por favor muy amable lunes martes
     miercoles miércoles jueves viernes sabado sábado domingo manana mañana tarde noche
     temprano hijo hija esposo esposa papa papá mama mamá abuelo abuela suegro suegra primo
-    prima tio tío tia tía seguro cita
+    prima seguro cita
     """.split()
 ) | frozenset(DIGIT_NAMES)
 
