@@ -153,9 +153,6 @@ def _capitalized(word: str) -> str:
     return re.sub(r"(^|[-'])([a-z])", lambda m: m.group(1) + m.group(2).upper(), word)
 
 
-_SMALL_PARTICLES = frozenset("de del la las los y da das do dos van von der den di du le".split())
-
-
 def spelled_word(text: str, *, shortest: int = 3) -> str | None:
     """A word spelled out letter by letter ("T H O M P S O N" → "Thompson"), or None.
 
@@ -188,6 +185,8 @@ def spelled_word(text: str, *, shortest: int = 3) -> str | None:
 
 #: Small words inside a surname: "Ana Lucia de la Cruz", "Maria del Carmen", "van der Berg".
 NAME_PARTICLES = frozenset("de del la las los y da das do dos van von der den di du le st".split())
+#: The particles written small inside a name ("St." keeps its capital: "St. James").
+_SMALL_PARTICLES = NAME_PARTICLES - {"st"}
 
 
 def name_words(candidate: list[str], *, strict: bool) -> list[str]:

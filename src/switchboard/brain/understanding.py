@@ -30,6 +30,7 @@ from switchboard.brain.knowledge import (
 )
 from switchboard.brain.names import (
     NOT_NAME,
+    TITLES,
     PersonName,
     extract_last_name,
     extract_name,
@@ -1386,26 +1387,10 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
     words = [t.word for t in toks]
     if words[start] in ("break", "vacation"):
         # "during his winter break", "over the Christmas break", "after spring break"
-        start -= 1
-        while (
-            start > floor
-            and words[start - 1] in _BREAK_LEFT
-            and not re.search(r"[,.!?;]", text[toks[start - 1].end : toks[start].start])
-        ):
-            start -= 1
+        start = _widened(text, toks, start - 1, floor, _BREAK_LEFT)
     if _is_holiday(words, start):
-        while (
-            start > floor
-            and words[start - 1] in _HOLIDAY_LEFT
-            and not re.search(r"[,.!?;]", text[toks[start - 1].end : toks[start].start])
-        ):
-            start -= 1
-    while (
-        start > floor
-        and words[start - 1] in _TIME_LEFT
-        and not re.search(r"[,.!?;]", text[toks[start - 1].end : toks[start].start])
-    ):
-        start -= 1
+        start = _widened(text, toks, start, floor, _HOLIDAY_LEFT)
+    start = _widened(text, toks, start, floor, _TIME_LEFT)
     if (
         start >= floor + 2
         and words[start - 1] == "of"
@@ -1434,12 +1419,7 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
             if start > floor and words[start - 1] in ("in", "within", "about", "around"):
                 start -= 1
     # "not Friday", "no Mondays", "except Monday": the time ruled out keeps its "not".
-    while (
-        start > floor
-        and words[start - 1] in _TIME_EXCEPT - {"but", "other", "than"}
-        and not re.search(r"[,.!?;]", text[toks[start - 1].end : toks[start].start])
-    ):
-        start -= 1
+    start = _widened(text, toks, start, floor, _TIME_EXCEPT - {"but", "other", "than"})
     if words[start] in ("am", "pm", "o'clock"):
         while start > 0 and (_is_clock_word(words[start - 1]) or words[start - 1] in _MINUTES):
             start -= 1  # "two fifteen pm", "three o'clock"
@@ -1494,14 +1474,28 @@ _DAY_START = (
 _BY_VISIT = frozenset("come coming stop stopping drop dropping swing pop".split())
 
 
+def _joined(text: str, toks: list[Token], i: int) -> bool:
+    """Whether no punctuation stands between word ``i - 1`` and word ``i``."""
+    return not re.search(r"[,.!?;]", text[toks[i - 1].end : toks[i].start])
+
+
+def _widened(
+    text: str, toks: list[Token], start: int, floor: int, over: frozenset[str] | set[str]
+) -> int:
+    """``start`` moved left over the words in ``over`` (not past ``floor``, nor across
+    punctuation)."""
+    while start > floor and toks[start - 1].word in over and _joined(text, toks, start):
+        start -= 1
+    return start
+
+
+_BOUND_LEAD = frozenset("sometime anytime any not only just right".split())
+
+
 def _day_bound_start(text: str, toks: list[Token], words: list[str], start: int, floor: int) -> int:
     """``start`` widened over the word that bounds a day: "sometime before Friday", "not until
     after the fifth", "by next Tuesday", "the day after tomorrow" (staff must not read
     "Friday" for "before Friday")."""
-
-    def joined(i: int) -> bool:
-        return not re.search(r"[,.!?;]", text[toks[i - 1].end : toks[i].start])
-
     day = words[start]
     if not (day in _DAY_START or re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)", day)):
         return start
@@ -1513,19 +1507,13 @@ def _day_bound_start(text: str, toks: list[Token], words: list[str], start: int,
     ):
         return start - 2  # "the day after tomorrow" ("the" is taken or dropped as before)
     moved = start
-    while moved > floor and words[moved - 1] in _DAY_BOUNDS and joined(moved):
+    while moved > floor and words[moved - 1] in _DAY_BOUNDS and _joined(text, toks, moved):
         if words[moved - 1] == "by" and moved >= 2 and words[moved - 2] in _BY_VISIT:
             break
         moved -= 1
     if moved == start:
         return start
-    while (
-        moved > floor
-        and words[moved - 1] in ("sometime", "anytime", "any", "not", "only", "just", "right")
-        and joined(moved)
-    ):
-        moved -= 1
-    return moved
+    return _widened(text, toks, moved, floor, _BOUND_LEAD)
 
 
 _WEEKDAY_IS_RE = re.compile(
@@ -2122,6 +2110,14 @@ def _name_at_reason_question(profile: BusinessProfile, text: str) -> PersonName 
     return None
 
 
+#: What may lead a name listed among facts: "I'm Mrs. Lorraine Dubois", "name's Leah Burns".
+_LISTED_NAME_LEAD_RE = re.compile(
+    r"^\s*(?:(?:i'm|i am|this is|it's|my name is|my name's|name's)\s+)?"
+    rf"(?:(?:{'|'.join(sorted(TITLES))})\b\.?\s*)*",
+    re.IGNORECASE,
+)
+
+
 def _listed_name(profile: BusinessProfile, text: str) -> PersonName | None:
     """A first and last name said as one item of a list of facts ("Eye exam, Round Rock, Priya
     Shah, Aetna, Tuesday morning.", "kendall. paula suarez.", "Erin Walsh here, need a glaucoma
@@ -2143,13 +2139,7 @@ def _listed_name(profile: BusinessProfile, text: str) -> PersonName | None:
             continue
         # "Erin Walsh here", "Mrs. Ann Lee"
         piece = re.sub(r"\s+(?:here|speaking|calling)\s*$", "", piece, flags=re.IGNORECASE)
-        piece = re.sub(
-            r"^\s*(?:(?:i'm|i am|this is|it's|my name is|my name's|name's)\s+)?"
-            r"(?:(?:dr|mr|mrs|ms|miss|mister)\b\.?\s*)*",
-            "",
-            piece,
-            flags=re.IGNORECASE,
-        )
+        piece = _LISTED_NAME_LEAD_RE.sub("", piece)
         words = normalize(piece).split()
         if not 2 <= len(words) <= 3 or taken & set(words) or extract_time(" ".join(words)):
             continue
