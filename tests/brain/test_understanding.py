@@ -1960,6 +1960,9 @@ def test_only_a_titles_period_is_kept_inside_a_clause():
         ("Do you do Botox for eyelids?", None),
         ("Hey, do y'all do contact lens fittings? I've never worn contacts.", "contact lens exam"),
         ("Do you do eye exams for kids?", "children from age three"),
+        # the profile's service name said whole, in a sentence right for any of them
+        ("Do you do diabetic eye exams?", "Yes, diabetic eye exam is one of our services."),
+        ("do you guys do urgent eye care", "Yes, urgent eye care is one of our services."),
     ],
 )
 def test_a_service_question_is_answered_from_the_sentence_that_asks_it(text, answer):
@@ -2713,6 +2716,28 @@ def test_a_number_begun_but_not_finished(text, digits):
 def test_fourth_round_times(text, expecting, said):
     found = understand(PROFILE, text, expect="time" if expecting else None).time
     assert found == said
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # clock times said relative to an hour
+        ("Tuesday by twenty past three", "Tuesday by twenty past 3"),
+        ("Thursday at half past two", "Thursday at half past 2"),
+        ("maybe ten past eleven on Monday", "ten past 11 on Monday"),
+        ("twenty five to four, Friday", "twenty five to 4, Friday"),
+        ("Wednesday, a quarter of five", "Wednesday, a quarter of five"),
+        # Spanish hours among English
+        ("Wednesday, a las diez de la mañana", "Wednesday, a las diez de la mañana"),
+        ("Monday, a la una y media", "Monday, a la una y media"),
+        ("el martes a las tres de la tarde", "martes a las tres de la tarde"),
+        # "past" alone is no clock time
+        ("the past two weeks have been bad", None),
+        ("Friday, I've been past five doctors already", "Friday"),
+    ],
+)
+def test_relative_and_spanish_clock_times(text, said):
+    assert extract_time(text, expecting=True) == said
 
 
 def test_where_the_caller_is_usually_parked_is_no_name():

@@ -37,6 +37,7 @@ from switchboard.brain.replies import (
     fill,
     goodbye_text,
     join_ack,
+    message_words,
     office_list,
     recap_request,
     safe_caller_words,
@@ -294,6 +295,16 @@ def _next(profile: BusinessProfile, state: FlowState) -> tuple[FlowState, str, s
     if not (state.answered or state.questions or state.message or state.emergency):
         return state, phrases.ask_reason, None
     return state, phrases.ask_anything_else, "anything_else"
+
+
+def _message_said(u: Understanding) -> str:
+    """The caller's words for a message, without the name and office they gave with it (those
+    are on the record beside it)."""
+    return message_words(
+        safe_caller_words(u.text.strip()),
+        name=u.name.full if u.name else "",
+        office=u.office.heard if u.office else "",
+    )
 
 
 def _with_message(state: FlowState, said: str) -> FlowState:
@@ -1063,14 +1074,16 @@ def _step(
         return _ask(profile, replace(state, not_understood=0), phrases.message_noted)
     if wants_message and state.mode in ("open", "wrap_up", "booking"):
         state = replace(state, reschedule=u.change and not u.cancel)
-        said = safe_caller_words(u.text.strip())
+        said = _message_said(u)
         if u.callback and not u.change and state.questions and not state.message:
             # "Are my glasses ready?" noted, then "have them call me back": the message is
             # the question
             asked = state.questions[-1].rstrip(" .")
             said = f"{asked} {said}" if asked.endswith(("?", "!")) else f"{asked}. {said}"
-        # "Need to reorder my contacts." says what it is, however short
-        detailed = (len(said.split()) > 5 or (u.callback and len(said.split()) >= 3)) and (
+        # "Need to reorder my contacts." says what it is, however short; so does "cancel my
+        # appt. kendall. paula suarez." with its name and office (kept beside the message)
+        length = max(len(said.split()), len(safe_caller_words(u.text.strip()).split()))
+        detailed = (length > 5 or (u.callback and length >= 3)) and (
             not _asks_only_to_leave_one(profile, said)
         )
         if not detailed and not state.message:
@@ -1116,7 +1129,7 @@ def _step(
         state = _with_message(replace(state, not_understood=0), safe_caller_words(u.text.strip()))
         return _ask(profile, state, phrases.message_noted)
     if state.mode == "message" and state.expect == "message":
-        state = replace(state, message=safe_caller_words(u.text.strip()), not_understood=0)
+        state = replace(state, message=_message_said(u), not_understood=0)
         state, _, _ = _apply_facts(profile, _message_as_reason(state), u)
         return _ask(profile, _settle(state), phrases.message_noted)
 

@@ -544,7 +544,13 @@ def _services_answer(profile: BusinessProfile, low: str) -> str | None:
     if re.search(rf"\bwhat (?:services|do {_YOU} (?:do|offer|treat))\b|\bservices\b", low):
         return f"We offer {_join(profile.services)}." if profile.services else None
     service = _service_asked(profile, low)
-    return f"We offer {service}." if service else None
+    return _one_service_answer(service) if service else None
+
+
+def _one_service_answer(service: str) -> str:
+    """ "Yes, diabetic eye exam is one of our services.": grammatical for any service name a
+    profile lists ("urgent eye care", "contact lens exam and fitting")."""
+    return f"Yes, {service} is one of our services."
 
 
 def service_named(profile: BusinessProfile, text: str) -> str:
@@ -628,7 +634,7 @@ def answer_question(
         text_answer = _services_answer(profile, asking)
         if text_answer:
             service = _service_asked(profile, asking)
-            named = service if service and text_answer == f"We offer {service}." else ""
+            named = service if service and text_answer == _one_service_answer(service) else ""
             return Answer(text_answer, "services", service=named)
     return None
 

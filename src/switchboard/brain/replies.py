@@ -69,6 +69,46 @@ def safe_caller_words(text: str) -> str:
     return unforbidden(text)
 
 
+#: A self-introduction opening a message: "Hi, this is Dana Whitfield, …".
+_INTRO_LEAD_RE = re.compile(
+    r"^(?:(?:hi|hello|hey|yes|yeah|um|uh|oh|good (?:morning|afternoon|evening))[,.!]?\s+)*"
+    r"(?:(?:this is|my name is|my name's|it's|i'm|i am)\s+)?",
+    re.IGNORECASE,
+)
+_SENTENCE_RE = re.compile(r"[^.!?]+[.!?]*")
+#: Words that may stand around a bare office or name: "Kendall office.", "the Austin one."
+_BARE_FILLERS = frozenset("the office one location it's its um uh please thanks".split())
+
+
+def message_words(text: str, *, name: str = "", office: str = "") -> str:
+    """The caller's message without the facts staff already have on the record beside it:
+    a self-introduction ("Hi, this is Dana Whitfield, I need to reschedule …" → "I need to
+    reschedule …") and sentences that only give the office or the name ("cancel my appt.
+    kendall. paula suarez." → "cancel my appt."). An office said inside the message stays
+    ("… my appointment at Coral Gables"). When nothing else is left, the words stay whole."""
+    said = text.strip()
+    name_n, office_n = normalize(name), normalize(office)
+    if name_n:
+        lead = _INTRO_LEAD_RE.match(said)
+        rest = said[lead.end() :] if lead else said
+        if normalize(rest).startswith(name_n):
+            words = len(name_n.split())
+            after = re.match(rf"(?:\S+\s+){{{words}}}|(?:\S+\s*){{{words}}}$", rest)
+            if after and re.search(r"[,.!?]\s*$", after.group(0)) and rest[after.end() :]:
+                said = rest[after.end() :]
+    kept = []
+    for sentence in _SENTENCE_RE.findall(said):
+        words = [w for w in normalize(sentence).split() if w not in _BARE_FILLERS]
+        bare = " ".join(words)
+        if bare and bare in (name_n, office_n):
+            continue
+        kept.append(sentence.strip())
+    out = " ".join(k for k in kept if k)
+    if not out or out == text.strip():
+        return text.strip()
+    return out[:1].upper() + out[1:]
+
+
 def fill(template: str, **values: str) -> str:
     """Fill ``{placeholders}``; an empty value takes its neighbouring comma and space with it."""
     out = template

@@ -911,6 +911,40 @@ def _is_clock_word(word: str) -> bool:
     return word.isdigit() or word in _TIME_NUMBERS
 
 
+#: Minutes said before "past"/"to" an hour: "half past two", "twenty past three", "ten to
+#: four", "a quarter of five".
+_MINUTE_NAMES = frozenset("half quarter five ten twenty 5 10 20 25".split())
+_PAST_TO = frozenset("past after to till til of".split())
+#: Spanish hours said among English: "a las diez", "a la una", "a las tres y media".
+_SPANISH_HOURS = frozenset("una dos tres cuatro cinco seis siete ocho nueve diez once doce".split())
+
+
+def _relative_clock(words: list[str]) -> set[int]:
+    """Indices of clock times said relative to an hour ("half past two", "twenty five to
+    four", "a quarter of five") and of Spanish hours ("a las diez", "a la una y media"),
+    whose words are not clock words one by one."""
+    found: set[int] = set()
+    for i in range(1, len(words) - 1):
+        if (
+            words[i] in _PAST_TO
+            and words[i - 1] in _MINUTE_NAMES
+            and words[i + 1] in _HOUR_NAMES
+            and (i + 2 >= len(words) or words[i + 2] not in _COUNTED_UNITS)
+        ):
+            found |= {i - 1, i, i + 1}
+            if i >= 2 and words[i - 1] == "five" and words[i - 2] == "twenty":
+                found.add(i - 2)  # "twenty five past"
+    for i in range(2, len(words)):
+        if words[i] in _SPANISH_HOURS and (
+            (words[i - 1] == "las" and words[i] != "una")
+            or (words[i - 1] == "la" and words[i] == "una")
+        ):
+            found.add(i)
+            if i + 2 < len(words) and words[i + 1] == "y" and words[i + 2] in ("media", "cuarto"):
+                found |= {i + 1, i + 2}  # "a las tres y media"
+    return found
+
+
 #: A day's routine that bounds a time: "after school", "before work", "after class".
 _ROUTINE_WORDS = frozenset("school work lunch dinner class classes church".split())
 
@@ -1085,12 +1119,16 @@ def extract_time(text: str, *, expecting: bool = False) -> str | None:
         return None
     words = [t.word for t in toks]
     greeting = _greeting_at(text, toks)
+    relative = _relative_clock(words)
     core = [
         i
         for i, t in enumerate(toks)
         if i != greeting
-        and _is_time_core(
-            t, words[i - 1] if i else None, words[i + 1] if i + 1 < len(words) else None
+        and (
+            i in relative
+            or _is_time_core(
+                t, words[i - 1] if i else None, words[i + 1] if i + 1 < len(words) else None
+            )
         )
         and not _is_duration(words, i)
         and not (i + 1 < len(words) and words[i + 1] == "ago")  # "three weeks ago"
@@ -1423,8 +1461,14 @@ def _time_words(text: str, toks: list[Token], start: int, end: int, floor: int =
     if words[start] in ("am", "pm", "o'clock"):
         while start > 0 and (_is_clock_word(words[start - 1]) or words[start - 1] in _MINUTES):
             start -= 1  # "two fifteen pm", "three o'clock"
-    if start > 0 and _is_clock_word(words[start]) and words[start - 1] in _TIME_AFTER:
+    if (
+        start > 0
+        and (_is_clock_word(words[start]) or words[start] in _MINUTE_NAMES)
+        and words[start - 1] in _TIME_AFTER
+    ):
         start -= 1  # "after 3", "at ten": the word before the hour is part of the time
+    if start > 1 and words[start] == "las" and words[start - 1] == "a":
+        start -= 1  # "a las diez"
     while end + 1 < len(words) and _is_clock_word(words[end]):
         if (
             words[end + 1] == "oh"
